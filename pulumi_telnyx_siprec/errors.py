@@ -1,0 +1,104 @@
+"""The errors the Telnyx client raises: one small hierarchy, each message complete on one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One entry of Telnyx's `errors` envelope."""
+
+    code: str | None = None
+    title: str | None = None
+    detail: str | None = None
+    pointer: str | None = None
+
+    @classmethod
+    def from_json(cls, item: Any) -> ErrorDetail:
+        if not isinstance(item, dict):
+            return cls(detail=str(item)[:200])
+        source = item.get("source")
+        pointer = source.get("pointer") if isinstance(source, dict) else None
+        return cls(
+            code=_text(item.get("code")),
+            title=_text(item.get("title")),
+            detail=_text(item.get("detail")),
+            pointer=_text(pointer),
+        )
+
+    def __str__(self) -> str:
+        head = " ".join(p for p in (f"[{self.code}]" if self.code else "", self.title or "") if p)
+        text = ": ".join(p for p in (head, self.detail or "") if p) or "no details"
+        return f"{text} (at {self.pointer})" if self.pointer else text
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)[:500]
+
+
+class TelnyxError(Exception):
+    """Base of every error the client raises."""
+
+
+class TelnyxTransportError(TelnyxError):
+    """No usable HTTP answer: connection refused or dropped, timeout, TLS failure."""
+
+    def __init__(self, message: str, *, request_sent: bool) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
+        """False when the request certainly never reached Telnyx (it is then safe to send again)."""
+
+
+class TelnyxAPIError(TelnyxError):
+    """Telnyx answered with an error status."""
+
+    def __init__(self, message: str, *, status: int, details: tuple[ErrorDetail, ...] = ()) -> None:
+        super().__init__(message)
+        self.status = status
+        self.details = details
+
+
+class AuthenticationError(TelnyxAPIError):
+    """401/403: the API key is missing, wrong, or lacks permission."""
+
+
+class NotFoundError(TelnyxAPIError):
+    """404: the account, call, session or connector does not exist (or no longer does)."""
+
+
+class InvalidRequestError(TelnyxAPIError):
+    """400/422: Telnyx refused a parameter; `details` point at it."""
+
+
+class ConflictError(TelnyxAPIError):
+    """409, or 422 with code 10012: the resource already exists."""
+
+
+class RateLimitError(TelnyxAPIError):
+    """429 that outlasted the retry budget."""
+
+
+class ServerError(TelnyxAPIError):
+    """5xx: a failure on Telnyx's side."""
+
+
+class UnexpectedResponseError(TelnyxError):
+    """A success status whose body is not what the API documents (not JSON, or a required field missing)."""
+
+
+class SessionMayExistError(TelnyxError):
+    """A start request failed after it may have reached Telnyx, so a session may be running.
+
+    Never retried automatically: a second start could fork the same call twice.
+    """
+
+    def __init__(self, message: str, *, account_sid: str, call_sid: str) -> None:
+        super().__init__(message)
+        self.account_sid = account_sid
+        self.call_sid = call_sid
+
+
+class ConfigurationError(TelnyxError):
+    """The provider's settings are missing or invalid (API key, base URL, timeouts)."""

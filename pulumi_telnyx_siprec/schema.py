@@ -1,0 +1,410 @@
+"""Declarative input schemas: each resource's property names, wire keys, rules and defaults in one place.
+
+Pure standard library, with no HTTP and no Pulumi: the providers use a `Schema` to check and encode inputs, and
+the emulator uses the same `Schema` to decode and validate what it receives.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class InvalidValueError(Exception):
+    """A value broke a rule; `reason` says how, in words meant for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One property that failed a check. `property` is empty for resource-level failures."""
+
+    property: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"property `{self.property}`: {self.reason}" if self.property else self.reason
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """The normalised inputs (defaults filled in, unknowns kept) and every failure found."""
+
+    inputs: dict[str, Any]
+    failures: list[Failure]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+class Kind(Enum):
+    """The JSON type a property holds once checked."""
+
+    STRING = "string"
+    BOOLEAN = "boolean"
+    INTEGER = "integer"
+
+
+Rule = Callable[[Any], None]
+"""Raises `InvalidValueError` when a value of the right kind breaks the rule."""
+
+
+def describe(value: Any, limit: int = 40) -> str:
+    """A short, safe rendering of a value for an error message."""
+    if isinstance(value, str):
+        text = repr(value)
+        return text if len(text) <= limit else repr(value[: limit - 5]) + "..."
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return f"a value of type {type(value).__name__}"
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the string {describe(value)}"
+    if isinstance(value, bool):
+        return f"the boolean {describe(value)}"
+    if isinstance(value, (int, float)):
+        return f"the number {describe(value)}"
+    return describe(value)
+
+
+def _coerce(kind: Kind, value: Any) -> Any:
+    if kind is Kind.STRING:
+        if not isinstance(value, str):
+            raise InvalidValueError(f"must be a string, got {_type_name(value)}")
+        return value
+    if kind is Kind.BOOLEAN:
+        if not isinstance(value, bool):
+            raise InvalidValueError(f"must be true or false, got {_type_name(value)}")
+        return value
+    # Integers cross the Pulumi wire as doubles: 1800.0 is 1800, but 1800.5, True and "1800" are mistakes.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidValueError(f"must be a whole number, got {_type_name(value)}")
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise InvalidValueError(f"must be a whole number, got {describe(value)}")
+    return int(value)
+
+
+def _decode_wire(kind: Kind, raw: Any) -> Any:
+    """Turns a form-encoded string into the kind's value; JSON values pass through to `_coerce`."""
+    if not isinstance(raw, str) or kind is Kind.STRING:
+        return raw
+    if kind is Kind.BOOLEAN:
+        lowered = raw.strip().lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        raise InvalidValueError(f"must be true or false, got {describe(raw)}")
+    if re.fullmatch(r"[+-]?[0-9]{1,18}", raw.strip()):
+        return int(raw.strip())
+    raise InvalidValueError(f"must be a whole number, got {describe(raw)}")
+
+
+def _encode_wire(kind: Kind, value: Any) -> str:
+    if kind is Kind.BOOLEAN:
+        return "true" if value else "false"
+    if kind is Kind.INTEGER:
+        return str(int(value))
+    return str(value)
+
+
+_ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input property: its name, JSON kind, wire key, rules, default and documentation."""
+
+    name: str
+    kind: Kind
+    doc: str
+    wire_key: str | None = None
+    """Key in the request body; None for values that travel in the URL path."""
+    required: bool = False
+    default: Any = None
+    """Filled in by `Schema.check` when the property is absent (None: no default)."""
+    default_when: str | None = None
+    """Name of another property that must be present for the default to apply (None: always applies)."""
+    rules: tuple[Rule, ...] = ()
+    normalise: Callable[[Any], Any] | None = None
+    """Applied after the kind is checked and before the rules (e.g. upper-casing a method)."""
+    choices: tuple[str, ...] = ()
+    """The allowed values, for documentation and hints; enforce them with a `one_of` rule."""
+
+    def validate(self, value: Any) -> Any:
+        """The normalised value, or `InvalidValueError` with the reason."""
+        value = _coerce(self.kind, value)
+        if self.normalise is not None:
+            value = self.normalise(value)
+        for rule in self.rules:
+            rule(value)
+        return value
+
+    def decode(self, raw: Any) -> Any:
+        """Validates a value as received on the wire (form string or JSON value)."""
+        return self.validate(_decode_wire(self.kind, raw))
+
+    def encode(self, value: Any) -> str:
+        """The form-encoded text of a validated value (booleans `true`/`false`, integers as digits)."""
+        return _encode_wire(self.kind, value)
+
+
+def never_unknown(_value: Any) -> bool:
+    """Default unknown-value test: outside a Pulumi preview every value is known."""
+    return False
+
+
+_CREDENTIAL_NAME = re.compile(
+    r"(api|access|auth|secret|private)[_-]?key|token|secret|passw(or)?d|bearer|authori[sz]ation", re.IGNORECASE
+)
+
+
+def looks_like_credential(name: str) -> bool:
+    """True for property names that suggest someone passed a credential as an input."""
+    return bool(_CREDENTIAL_NAME.search(name))
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A resource's inputs: checks property bags and encodes/decodes them for the wire."""
+
+    resource: str
+    fields: tuple[Field, ...]
+    credential_hint: str = "pass credentials through provider configuration, not as resource inputs"
+    _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+    _by_wire: dict[str, Field] = field(init=False, repr=False, compare=False)
+    _aliases: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {f.name: f for f in self.fields}
+        by_wire = {f.wire_key: f for f in self.fields if f.wire_key}
+        # Users coming from the REST docs or from camelCase SDKs type `ConnectorName` or `connectorName`.
+        aliases: dict[str, str] = {}
+        for f in self.fields:
+            for alias in (f.wire_key, _camel(f.name), f.name.replace("_", "")):
+                if alias and alias != f.name:
+                    aliases[alias.lower()] = f.name
+        object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(self, "_by_wire", by_wire)
+        object.__setattr__(self, "_aliases", aliases)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def spec(self, name: str) -> Field:
+        """The field called `name`."""
+        return self._by_name[name]
+
+    def field_for_wire_key(self, key: str) -> Field | None:
+        return self._by_wire.get(key)
+
+    def property_for_pointer(self, pointer: str) -> str | None:
+        """Maps a JSON pointer from an API error (`/Track`, `/name`) to the property it concerns."""
+        key = pointer.strip("/").split("/")[0] if pointer else ""
+        match = self._by_wire.get(key) or self._by_name.get(key)
+        return match.name if match else None
+
+    def suggest(self, name: str) -> str | None:
+        """The property a misspelt or differently-cased name most likely meant."""
+        if name.lower() in self._aliases:
+            return self._aliases[name.lower()]
+        close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def unknown_property(self, name: str) -> Failure:
+        """The failure for a property this schema does not have."""
+        if looks_like_credential(name):
+            # Reported against the resource, not the property: the engine prints a failing property's value,
+            # and this value is probably a secret.
+            return Failure("", f"`{name}`: not an input of {self.resource}; {self.credential_hint}")
+        hint = self.suggest(name)
+        reason = "unknown property" + (f"; did you mean `{hint}`?" if hint else f"; valid: {self._listing()}")
+        if not name:
+            return Failure("", f"`` (a property with an empty name): {reason}")
+        return Failure(name, reason)
+
+    def _listing(self) -> str:
+        return ", ".join(f"`{n}`" for n in self.names)
+
+    def check(
+        self,
+        news: Mapping[Any, Any],
+        *,
+        is_unknown: Callable[[Any], bool] = never_unknown,
+        ignore: Iterable[str] = (),
+    ) -> CheckOutcome:
+        """Validates every property at once; returns normalised inputs with defaults and all failures.
+
+        Unknown values (see `is_unknown`) are never failed and are returned unchanged. A value that fails is
+        returned as given, so nothing the user wrote is lost.
+        """
+        skipped = set(ignore)
+        inputs: dict[str, Any] = {}
+        failures: list[Failure] = []
+        for raw_key, value in news.items():
+            key = raw_key if isinstance(raw_key, str) else str(raw_key)
+            if key in skipped:
+                continue
+            spec = self._by_name.get(key)
+            if spec is None:
+                failure = self.unknown_property(key)
+                failures.append(failure)
+                if failure.property:
+                    inputs[key] = value
+                continue
+            if value is None:
+                continue
+            if is_unknown(value):
+                inputs[key] = value
+                continue
+            try:
+                inputs[key] = spec.validate(value)
+            except InvalidValueError as err:
+                failures.append(Failure(key, err.reason))
+                inputs[key] = value
+        failures.extend(Failure(f.name, "is required but was not set") for f in self.fields
+                        if f.required and f.name not in inputs)
+        return CheckOutcome(self._fill_defaults(inputs), failures)
+
+    def with_defaults(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The input-named subset of `props` with absent defaults filled in, without validating."""
+        return self._fill_defaults({k: v for k, v in props.items() if k in self._by_name})
+
+    def _fill_defaults(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        for spec in self.fields:
+            applies = spec.default is not None and (spec.default_when is None or spec.default_when in inputs)
+            if spec.name not in inputs and applies:
+                inputs[spec.name] = spec.default
+        return inputs
+
+    def to_form(self, inputs: Mapping[str, Any]) -> dict[str, str]:
+        """The request body for checked inputs: every present wire-keyed property, encoded."""
+        return {f.wire_key: f.encode(inputs[f.name]) for f in self.fields if f.wire_key and f.name in inputs}
+
+    def to_json(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """The JSON body for checked inputs: every present wire-keyed property, as is."""
+        return {f.wire_key: inputs[f.name] for f in self.fields if f.wire_key and f.name in inputs}
+
+    def from_wire(self, body: Mapping[str, Any]) -> CheckOutcome:
+        """Validates a request body keyed by wire keys (as a server receives it); failures name wire keys."""
+        values: dict[str, Any] = {}
+        failures: list[Failure] = []
+        for key, raw in body.items():
+            spec = self._by_wire.get(key)
+            if spec is None:
+                continue  # like the real API, ignore keys it does not know
+            try:
+                values[spec.name] = spec.decode(raw)
+            except InvalidValueError as err:
+                failures.append(Failure(key, err.reason))
+        return CheckOutcome(values, failures)
+
+
+# Rules: small, composable, each raising `InvalidValueError` with a reason that says how to fix the value.
+
+
+def non_empty(value: str) -> None:
+    if not value:
+        raise InvalidValueError("must not be empty")
+
+
+def one_of(*choices: str) -> Rule:
+    """The value must be exactly one of `choices`; suggests the closest one."""
+
+    def rule(value: str) -> None:
+        if value in choices:
+            return
+        listing = ", ".join(f"`{c}`" for c in choices)
+        close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.5)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        raise InvalidValueError(f"must be one of {listing}, got {describe(value)}{hint}")
+
+    return rule
+
+
+def whole_number_in(*allowed: int | tuple[int, int]) -> Rule:
+    """The integer must equal one of the single values or fall in one of the inclusive ranges."""
+    parts = [str(a) if isinstance(a, int) else f"between {a[0]} and {a[1]}" for a in allowed]
+    wording = " or ".join(parts)
+
+    def rule(value: int) -> None:
+        for a in allowed:
+            if (value == a) if isinstance(a, int) else (a[0] <= value <= a[1]):
+                return
+        raise InvalidValueError(f"must be {wording}, got {value}")
+
+    return rule
+
+
+def _bad_character(value: str, extra: str = "") -> tuple[int, str] | None:
+    for index, char in enumerate(value):
+        if char in extra or char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            return index, char
+    return None
+
+
+def _name_char(char: str) -> str:
+    if char.isprintable() and not char.isspace():
+        return f"`{char}`"
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'control character').lower()})"
+
+
+def path_segment(value: str) -> None:
+    """An id that goes into a URL path as one segment: it must not be able to change the path."""
+    non_empty(value)
+    if value in (".", ".."):
+        raise InvalidValueError(f"must be an id, not {describe(value)} (it would change the request path)")
+    found = _bad_character(value, extra="/?#\\")
+    if found:
+        index, char = found
+        raise InvalidValueError(
+            f"must not contain {_name_char(char)} (found at position {index}); "
+            "ids have no `/`, `?`, `#`, `\\`, whitespace or control characters"
+        )
+
+
+def http_url(value: str) -> None:
+    """An absolute http:// or https:// URL with a host. The URL itself is not echoed: it may hold a token."""
+    non_empty(value)
+    found = _bad_character(value)
+    if found:
+        index, char = found
+        raise InvalidValueError(f"must be a URL without whitespace or control characters, found {_name_char(char)} "
+                      f"at position {index}")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError as err:
+        raise InvalidValueError(f"must be a valid URL ({err})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        shown = f"`{parts.scheme}`" if parts.scheme else "none"
+        raise InvalidValueError(f"must be an absolute http:// or https:// URL, got scheme {shown}")
+    if not parts.hostname:
+        raise InvalidValueError("must be an absolute http:// or https:// URL with a host, e.g. https://hooks.example.com/x")
+
+
+def upper_case(value: str) -> str:
+    return value.upper()

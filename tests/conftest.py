@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import settings
+
+from pulumi_telnyx_siprec.settings import ALL_SETTINGS
+
+
+@pytest.fixture(autouse=True)
+def _no_telnyx_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's own Telnyx settings."""
+    for setting in ALL_SETTINGS:
+        monkeypatch.delenv(setting.env_var, raising=False)
+
+
+# Tests stay deterministic: the same generated cases on every run. `HYPOTHESIS_PROFILE=explore` searches afresh.
+settings.register_profile("default", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, deadline=None, max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -1,0 +1,64 @@
+"""Renders the README's reference tables from the code, so the docs cannot drift from it.
+
+`python -m tests.support.readme_tables` prints them; tests/test_readme.py checks the README holds them verbatim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pulumi_telnyx_siprec.client import RetrySettings, Timeouts
+from pulumi_telnyx_siprec.schema import Schema
+from pulumi_telnyx_siprec.session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
+from pulumi_telnyx_siprec.settings import ALL_SETTINGS
+
+
+def _value(value: object) -> str:
+    if isinstance(value, bool):
+        return "`True`" if value else "`False`"
+    return f"`{value}`"
+
+
+def inputs_table(schema: Schema) -> str:
+    rows = ["| input | type | wire key | required / default | what it does |", "|---|---|---|---|---|"]
+    for spec in schema.fields:
+        if spec.required:
+            presence = "required"
+        elif spec.default is None:
+            presence = "optional"
+        else:
+            presence = f"default {_value(spec.default)}" + (f" when `{spec.default_when}` is set"
+                                                              if spec.default_when else "")
+        doc = spec.doc + (f" One of {', '.join(f'`{c}`' for c in spec.choices)}." if spec.choices else "")
+        wire = f"`{spec.wire_key}`" if spec.wire_key else "URL path"
+        rows.append(f"| `{spec.name}` | {spec.kind.value} | {wire} | {presence} | {doc} |")
+    return "\n".join(rows)
+
+
+def outputs_table(outputs: Mapping[str, str]) -> str:
+    rows = ["| output | what it holds |", "|---|---|"]
+    rows += [f"| `{name}` | {doc} |" for name, doc in outputs.items()]
+    return "\n".join(rows)
+
+
+def settings_table() -> str:
+    rows = ["| stack config | environment variable | default | what it does |", "|---|---|---|---|"]
+    client_defaults = {"timeouts": Timeouts(), "retry": RetrySettings()}
+    for setting in ALL_SETTINGS:
+        default = f"`{setting.default}`" if setting.default else "none"
+        if setting.client_option:
+            group, name = setting.client_option
+            default = f"`{getattr(client_defaults[group], name):g}`"
+        rows.append(f"| `{setting.config_key}` | `{setting.env_var}` | {default} | {setting.doc} |")
+    return "\n".join(rows)
+
+
+TABLES = {
+    "SiprecSession inputs": inputs_table(SESSION_SCHEMA),
+    "SiprecSession outputs": outputs_table(SESSION_OUTPUTS),
+    "settings": settings_table(),
+}
+
+if __name__ == "__main__":
+    for title, table in TABLES.items():
+        print(f"<!-- {title} -->\n{table}\n")

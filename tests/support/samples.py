@@ -1,0 +1,57 @@
+"""Ids and answers taken from the examples in Telnyx's API reference (see ../shared/telnyx-api.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACCOUNT_SID = "61bf923e-5e4d-4595-a110-56190ea18a1b"
+CALL_SID = "v3:9X2vxPDFY2RHSJ1EdMS0RHRksMTg7ldNxdjWbVr9zBjbGjGsSe-aiQ"
+SIPREC_SID = "61bf923e-5e4d-4595-a110-56190ea18123"
+API_KEY = "KEY0123TESTONLY_d1st1nct1ve5ecretVa1ue"
+DATE = "Fri, 11 Aug 2023 19:12:11 +0000"
+SIPREC_PATH = f"/v2/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}/Siprec.json"
+STOP_PATH = f"/v2/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}/Siprec/{SIPREC_SID}.json"
+
+
+def start_answer(track: str = "both_tracks", sid: str = SIPREC_SID) -> dict[str, Any]:
+    """The documented 200 answer of a SIPREC start."""
+    return {
+        "account_sid": ACCOUNT_SID,
+        "call_sid": CALL_SID,
+        "sid": sid,
+        "date_created": DATE,
+        "date_updated": DATE,
+        "start_time": DATE,
+        "status": "in-progress",
+        "track": track,
+        "uri": f"https://api.telnyx.com/v2/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}/Siprec/{sid}",
+        "error_code": None,
+    }
+
+
+def stop_answer(sid: str = SIPREC_SID) -> dict[str, Any]:
+    """The documented 200 answer of a SIPREC stop."""
+    return {
+        "account_sid": ACCOUNT_SID,
+        "call_sid": CALL_SID,
+        "sid": sid,
+        "date_updated": DATE,
+        "status": "stopped",
+        "uri": f"https://api.telnyx.com/v2/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}/Siprec/{sid}",
+        "error_code": None,
+    }
+
+
+def session_inputs(**overrides: Any) -> dict[str, Any]:
+    """The issue's example SiprecSession inputs, as a program would send them."""
+    inputs: dict[str, Any] = {
+        "account_sid": ACCOUNT_SID,
+        "call_sid": CALL_SID,
+        "connector_name": "my-srs",
+        "track": "inbound_track",
+        "secure": True,
+        "sip_transport": "tls",
+        "status_callback": "https://hooks.example.com/siprec",
+    }
+    inputs.update(overrides)
+    return {k: v for k, v in inputs.items() if v is not None}

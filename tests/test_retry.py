@@ -1,0 +1,97 @@
+"""TelnyxRetry: which answers it retries, how long it waits, and the bound on the total wait."""
+
+from __future__ import annotations
+
+import pytest
+from urllib3.exceptions import MaxRetryError
+from urllib3.response import HTTPResponse
+
+from pulumi_telnyx_siprec.retry import retry_policy, seconds_until_reset
+
+
+def answer(status: int, **headers: str) -> HTTPResponse:
+    return HTTPResponse(body=b"", status=status, headers={k.replace("_", "-"): v for k, v in headers.items()})
+
+
+def policy(waits: list[float] | None = None, *, retry_after_send: bool = False, max_total_wait: float = 60.0,
+           statuses: tuple[int, ...] = (429,), retries: int = 5):
+    return retry_policy(
+        retries=retries, statuses=statuses, retry_after_send=retry_after_send, max_total_wait=max_total_wait,
+        backoff_factor=0.5, sleeper=(waits.append if waits is not None else lambda _s: None),
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("3", 3.0), (" 2.5 ", 2.5), ("0", 0.0), ("-4", 0.0), ("soon", None), ("nan", None), ("inf", None), (None, None)],
+)
+def test_seconds_until_reset(header: str | None, expected: float | None) -> None:
+    assert seconds_until_reset(header) == expected
+
+
+def test_an_epoch_reset_is_turned_into_a_delay() -> None:
+    assert seconds_until_reset("1700000010", now=lambda: 1_700_000_000.0) == 10.0
+
+
+def test_retry_after_wins_over_ratelimit_reset() -> None:
+    retry = policy()
+    assert retry.get_retry_after(answer(429, Retry_After="7", x_ratelimit_reset="30")) == 7.0
+
+
+def test_ratelimit_reset_is_used_without_retry_after() -> None:
+    assert policy().get_retry_after(answer(429, x_ratelimit_reset="4")) == 4.0
+
+
+def test_a_malformed_retry_after_falls_back_to_ratelimit_reset() -> None:
+    assert policy().get_retry_after(answer(429, Retry_After="whenever", x_ratelimit_reset="2")) == 2.0
+
+
+def test_only_listed_statuses_are_retried_even_with_retry_after() -> None:
+    start = policy(statuses=(429,))
+    assert start.is_retry("POST", 429)
+    # urllib3 alone would retry a 503 that carries Retry-After; a start must never be retried on a 5xx.
+    assert not start.is_retry("POST", 503, has_retry_after=True)
+    assert not start.is_retry("POST", 500)
+
+
+def test_waits_are_what_the_server_asked_for_and_go_through_the_sleeper() -> None:
+    waits: list[float] = []
+    retry = policy(waits)
+    first = answer(429, Retry_After="2")
+    retry = retry.increment("POST", "/x", response=first)
+    retry.sleep(first)
+    second = answer(429, x_ratelimit_reset="3")
+    retry = retry.increment("POST", "/x", response=second)
+    retry.sleep(second)
+    assert waits == [2.0, 3.0]
+    assert retry.waited == 5.0
+
+
+def test_the_total_wait_is_bounded() -> None:
+    retry = policy(max_total_wait=10.0)
+    retry = retry.increment("POST", "/x", response=answer(429, Retry_After="6"))
+    assert retry.waited == 6.0
+    with pytest.raises(MaxRetryError, match="retry wait budget of 10 s would be exceeded"):
+        retry.increment("POST", "/x", response=answer(429, Retry_After="6"))
+
+
+def test_a_single_wait_longer_than_the_budget_is_not_attempted() -> None:
+    with pytest.raises(MaxRetryError):
+        policy(max_total_wait=10.0).increment("POST", "/x", response=answer(429, Retry_After="3600"))
+
+
+def test_the_retry_count_is_bounded() -> None:
+    retry = policy(retries=2)
+    retry = retry.increment("POST", "/x", response=answer(429))
+    retry = retry.increment("POST", "/x", response=answer(429))
+    with pytest.raises(MaxRetryError):
+        retry.increment("POST", "/x", response=answer(429))
+
+
+def test_backoff_grows_without_retry_after() -> None:
+    waits: list[float] = []
+    retry = policy(waits, statuses=(500,), retry_after_send=True)
+    for _ in range(4):
+        retry = retry.increment("POST", "/x", response=answer(500))
+        retry.sleep(answer(500))
+    assert waits == [1.0, 2.0, 4.0]  # the first retry is immediate (urllib3's backoff formula)

@@ -1,0 +1,307 @@
+"""SiprecSessionProvider called directly: diff, create, delete, read, update, configuration and pickling."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+import responses
+from pulumi.dynamic import Config, ConfigureRequest
+from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import Unknown
+
+from pulumi_telnyx_siprec import SiprecSessionProvider
+from pulumi_telnyx_siprec.errors import AuthenticationError, ConfigurationError, InvalidRequestError
+from pulumi_telnyx_siprec.provider_base import InputError
+from tests.support.samples import (
+    API_KEY,
+    SIPREC_PATH,
+    SIPREC_SID,
+    STOP_PATH,
+    session_inputs,
+    start_answer,
+    stop_answer,
+)
+
+BASE = "https://api.telnyx.test/v2"
+START_URL = BASE + SIPREC_PATH.removeprefix("/v2")
+STOP_URL = BASE + STOP_PATH.removeprefix("/v2")
+
+
+def configured(**config: str) -> SiprecSessionProvider:
+    provider = SiprecSessionProvider()
+    raw = {"telnyx:apiKey": API_KEY, "telnyx:baseUrl": BASE, "telnyx:maxRetryWait": "0", **config}
+    provider.configure(ConfigureRequest(Config({k: v for k, v in raw.items() if v}, "siprec-tests")))
+    return provider
+
+
+def checked(**overrides: Any) -> dict[str, Any]:
+    result = SiprecSessionProvider().check({}, session_inputs(**overrides))
+    assert result.failures == []
+    return result.inputs
+
+
+def state(**overrides: Any) -> dict[str, Any]:
+    """What a created session's state holds: checked inputs plus outputs, numbers as the engine stores them."""
+    outputs = {**checked(**overrides), "sid": SIPREC_SID, "status": "in-progress", "uri": "https://x/y",
+               "start_time": "t", "date_created": "t", "date_updated": "t", "__provider": "serialized"}
+    outputs["session_timeout_secs"] = float(outputs["session_timeout_secs"])
+    return outputs
+
+
+# diff
+
+
+def test_no_change_is_no_change() -> None:
+    result = SiprecSessionProvider().diff(SIPREC_SID, state(), checked())
+    assert result.changes is False
+    assert result.replaces == []
+
+
+def test_provider_and_output_only_properties_are_not_compared() -> None:
+    olds = {**state(), "__provider": "other", "status": "stopped", "sid": "other"}
+    news = {**checked(), "__provider": "new"}
+    assert SiprecSessionProvider().diff(SIPREC_SID, olds, news).changes is False
+
+
+def test_a_default_missing_from_old_state_is_not_a_change() -> None:
+    olds = state()  # as if written by a version that did not know `include_metadata_custom_headers` yet
+    del olds["include_metadata_custom_headers"]
+    assert SiprecSessionProvider().diff(SIPREC_SID, olds, checked()).changes is False
+
+
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [("track", "both_tracks"), ("connector_name", "other-srs"), ("session_timeout_secs", 90),
+     ("secure", False), ("name", "new-name"), ("status_callback", None)],
+)
+def test_every_input_change_replaces_and_stops_first_on_the_same_call(prop: str, value: Any) -> None:
+    result = SiprecSessionProvider().diff(SIPREC_SID, state(), checked(**{prop: value}))
+    assert result.changes is True
+    assert prop in result.replaces
+    assert result.delete_before_replace is True
+
+
+def test_moving_to_another_call_starts_the_new_session_first() -> None:
+    result = SiprecSessionProvider().diff(SIPREC_SID, state(), checked(call_sid="v3:another-call"))
+    assert result.replaces == ["call_sid"]
+    assert result.delete_before_replace is False
+
+
+def test_an_unknown_call_counts_as_a_change_and_stops_first() -> None:
+    news = {**checked(), "call_sid": Unknown()}
+    result = SiprecSessionProvider().diff(SIPREC_SID, state(), news)
+    assert result.replaces == ["call_sid"]
+    assert result.delete_before_replace is True
+
+
+def test_a_boolean_is_not_equal_to_a_number() -> None:
+    olds = {**state(), "secure": 1.0}
+    assert SiprecSessionProvider().diff(SIPREC_SID, olds, checked()).replaces == ["secure"]
+
+
+# create
+
+
+@responses.activate
+def test_create_posts_every_checked_input_and_returns_complete_outputs() -> None:
+    responses.post(START_URL, json=start_answer(track="both_tracks"))
+    inputs = checked()
+    result = configured().create({**inputs, "__provider": "serialized"})
+    [call] = responses.calls
+    assert call.request.headers["Authorization"] == f"Bearer {API_KEY}"
+    body = call.request.body
+    assert {k: v[0] for k, v in parse_qs(body if isinstance(body, str) else body.decode()).items()} == {
+        "ConnectorName": "my-srs",
+        "Track": "inbound_track",
+        "IncludeMetadataCustomHeaders": "false",
+        "Secure": "true",
+        "SessionTimeoutSecs": "1800",
+        "SipTransport": "tls",
+        "StatusCallback": "https://hooks.example.com/siprec",
+        "StatusCallbackMethod": "POST",
+    }
+    assert result.id == SIPREC_SID
+    assert result.outs == {
+        **inputs,
+        "sid": SIPREC_SID,
+        "status": "in-progress",
+        "start_time": "Fri, 11 Aug 2023 19:12:11 +0000",
+        "date_created": "Fri, 11 Aug 2023 19:12:11 +0000",
+        "date_updated": "Fri, 11 Aug 2023 19:12:11 +0000",
+        "uri": start_answer()["uri"],
+    }
+    assert result.outs["track"] == "inbound_track", "a response value never overwrites an input"
+
+
+@responses.activate
+def test_create_accepts_numbers_as_the_engine_sends_them() -> None:
+    responses.post(START_URL, json=start_answer())
+    result = configured().create({**checked(), "session_timeout_secs": 1800.0})
+    body = responses.calls[0].request.body
+    assert "SessionTimeoutSecs=1800&" in (body if isinstance(body, str) else body.decode())
+    assert result.outs is not None
+    assert result.outs["session_timeout_secs"] == 1800
+
+
+def test_create_with_invalid_inputs_lists_every_failure_and_sends_nothing() -> None:
+    with pytest.raises(InputError) as caught:
+        configured().create({**checked(), "track": "both", "session_timeout_secs": 45})
+    assert str(caught.value) == (
+        "SiprecSession inputs are invalid: property `track`: must be one of `both_tracks`, `inbound_track`, "
+        "`outbound_track`, got 'both'; did you mean `both_tracks`?; property `session_timeout_secs`: "
+        "must be 0 or between 90 and 14440, got 45"
+    )
+
+
+def test_create_without_an_api_key_says_how_to_set_one() -> None:
+    provider = configured(**{"telnyx:apiKey": ""})
+    with pytest.raises(ConfigurationError) as caught:
+        provider.create(checked())
+    assert str(caught.value) == (
+        "no Telnyx API key is configured: run `pulumi config set --secret telnyx:apiKey <your key>` "
+        "(or export TELNYX_API_KEY) and try again"
+    )
+
+
+def test_delete_without_an_api_key_says_how_to_set_one() -> None:
+    with pytest.raises(ConfigurationError, match="pulumi config set --secret telnyx:apiKey"):
+        SiprecSessionProvider().delete(SIPREC_SID, state())
+
+
+@responses.activate
+def test_a_rejected_key_says_which_config_fixes_it() -> None:
+    responses.post(START_URL, status=401, json={"errors": [{"code": "10009", "title": "Authentication failed"}]})
+    with pytest.raises(AuthenticationError) as caught:
+        configured().create(checked())
+    assert str(caught.value).endswith("; set a valid key with `pulumi config set --secret telnyx:apiKey <key>`")
+    assert API_KEY not in str(caught.value)
+
+
+@responses.activate
+def test_a_422_pointer_is_named_as_the_property() -> None:
+    error = {"code": "10015", "title": "Bad Request", "detail": "Invalid value", "source": {"pointer": "/Track"}}
+    responses.post(START_URL, status=422, json={"errors": [error]})
+    with pytest.raises(InvalidRequestError, match=r"check input `track`$"):
+        configured().create(checked())
+
+
+# delete
+
+
+@responses.activate
+def test_delete_stops_the_session() -> None:
+    responses.post(STOP_URL, json=stop_answer())
+    configured().delete(SIPREC_SID, state())
+    [call] = responses.calls
+    assert call.request.url == STOP_URL
+    assert call.request.body in ("Status=stopped", b"Status=stopped")
+
+
+@responses.activate
+def test_delete_of_a_session_already_gone_succeeds() -> None:
+    responses.post(STOP_URL, status=404, json={"errors": [{"detail": "Resource not found"}]})
+    configured().delete(SIPREC_SID, state())
+    assert len(responses.calls) == 1
+
+
+def test_delete_with_a_damaged_state_says_how_to_recover() -> None:
+    olds = state()
+    del olds["call_sid"]
+    with pytest.raises(InputError, match=r"has no `call_sid`.*pulumi state delete <urn>"):
+        configured().delete(SIPREC_SID, olds)
+
+
+# read and update
+
+
+def test_read_returns_the_stored_state_unchanged() -> None:
+    olds = state()
+    result = SiprecSessionProvider().read(SIPREC_SID, olds)
+    assert result.id == SIPREC_SID
+    assert result.outs == {k: v for k, v in olds.items() if k != "__provider"}
+    assert result.inputs == {k: v for k, v in olds.items() if k in checked() or k == "name"}
+
+
+def test_update_without_changes_returns_complete_outputs() -> None:
+    olds = state()
+    result = SiprecSessionProvider().update(SIPREC_SID, olds, checked())
+    assert result.outs == {**checked(), **{k: olds[k] for k in ("sid", "status", "uri", "start_time", "date_created",
+                                                                 "date_updated")}}
+
+
+def test_update_with_a_change_refuses_to_pretend() -> None:
+    with pytest.raises(InputError, match="cannot change `track` in place"):
+        SiprecSessionProvider().update(SIPREC_SID, state(), checked(track="both_tracks"))
+
+
+# configuration
+
+
+@responses.activate
+def test_stack_config_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELNYX_API_KEY", "env-key")
+    monkeypatch.setenv("TELNYX_BASE_URL", "https://env.example/v2")
+    responses.post(START_URL, json=start_answer())
+    configured().create(checked())
+    assert responses.calls[0].request.headers["Authorization"] == f"Bearer {API_KEY}"
+
+
+@responses.activate
+def test_without_configure_the_environment_applies_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    provider = SiprecSessionProvider()
+    monkeypatch.setenv("TELNYX_API_KEY", "first-key")
+    monkeypatch.setenv("TELNYX_BASE_URL", BASE)
+    responses.post(START_URL, json=start_answer())
+    provider.create(checked())
+    monkeypatch.setenv("TELNYX_API_KEY", "second-key")
+    provider.create(checked())
+    assert [c.request.headers["Authorization"] for c in responses.calls] == ["Bearer first-key", "Bearer second-key"]
+
+
+@responses.activate
+def test_the_default_base_url_is_telnyx() -> None:
+    responses.post("https://api.telnyx.com/v2" + SIPREC_PATH.removeprefix("/v2"), json=start_answer())
+    configured(**{"telnyx:baseUrl": ""}).create(checked())
+    assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("telnyx:readTimeout", "soon", "config `telnyx:readTimeout` (or TELNYX_READ_TIMEOUT) must be a number >= "
+                                       "0.001, got 'soon'"),
+        ("telnyx:maxRetries", "2.5", "config `telnyx:maxRetries` (or TELNYX_MAX_RETRIES) must be a whole number >= 0, "
+                                     "got '2.5'"),
+        ("telnyx:baseUrl", "api.telnyx.com", "config `telnyx:baseUrl` (or TELNYX_BASE_URL): the Telnyx base URL must "
+                                             "be an absolute http(s) URL (the API root), got 'api.telnyx.com'"),
+    ],
+)
+def test_bad_settings_fail_at_use_naming_the_setting(key: str, value: str, message: str) -> None:
+    provider = configured(**{key: value})
+    assert provider.check({}, session_inputs()).failures == [], "preview never fails on settings"
+    with pytest.raises(ConfigurationError) as caught:
+        provider.create(checked())
+    assert str(caught.value) == message
+
+
+# pickling
+
+
+def test_the_pickled_provider_is_a_small_reference_without_secrets() -> None:
+    provider = configured()
+    provider.client()  # a configured provider with a live client must still pickle to nothing but its class
+    blob = serialize_provider(provider)
+    raw = base64.b64decode(blob)
+    assert len(blob) < 300
+    assert b"pulumi_telnyx_siprec.session_provider" in raw
+    assert b"SiprecSessionProvider" in raw
+    assert API_KEY.encode() not in raw
+    assert b"api.telnyx.test" not in raw
+    assert blob == serialize_provider(SiprecSessionProvider())
+
+
+def test_nothing_is_stored_on_a_new_provider() -> None:
+    assert vars(SiprecSessionProvider()) == {}

@@ -377,12 +377,12 @@ def path_segment(value: str) -> None:
     non_empty(value)
     if value in (".", ".."):
         raise InvalidValueError(f"must be an id, not {describe(value)} (it would change the request path)")
-    found = _bad_character(value, extra="/?#\\")
+    found = _bad_character(value, extra="/?#")
     if found:
         index, char = found
         raise InvalidValueError(
             f"must not contain {_name_char(char)} (found at position {index}); "
-            "ids have no `/`, `?`, `#`, `\\`, whitespace or control characters"
+            "ids have no `/`, `?`, `#`, whitespace or control characters"
         )
 
 

@@ -80,18 +80,17 @@ class SiprecSessionProvider(TelnyxProvider):
         inputs = {k: v for k, v in outs.items() if k in self.schema.names}
         return ReadResult(id_, outs, inputs)
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        """Unreachable while `diff` replaces on every change; returns complete outputs if nothing changed."""
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Unreachable while `diff` replaces on every change. Telnyx cannot change a running session, so this
+        returns the session's outputs as they are: complete (nothing wiped) and true (no input claimed that was
+        not applied); the next diff then proposes the replacement."""
         inputs = self.checked(news)
-        old_inputs = self.schema.with_defaults(olds)
-        changed = [n for n in self.schema.names if not same_value(old_inputs.get(n), inputs.get(n))]
+        outputs = self._outputs(self.schema.with_defaults(olds), {k: olds.get(k) for k in SESSION_OUTPUTS})
+        changed = [n for n in self.schema.names if not same_value(outputs.get(n), inputs.get(n))]
         if changed:
-            listing = ", ".join(f"`{n}`" for n in changed)
-            raise InputError(
-                f"a running SIPREC session cannot change {listing} in place; it must be replaced "
-                "(stopped and started again), which `pulumi up` does when the provider's diff is used"
-            )
-        return UpdateResult(self._outputs(inputs, {k: olds.get(k) for k in SESSION_OUTPUTS}))
+            log.warning("SIPREC session %s cannot change %s in place; it keeps its settings until replaced",
+                        id_, ", ".join(changed))
+        return UpdateResult(outputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Stops the session; a session or call that is already gone counts as stopped."""

@@ -17,7 +17,7 @@ SESSION_SCHEMA = Schema(
     fields=(
         Field(
             "account_sid", Kind.STRING, required=True, rules=(path_segment,),
-            doc="Telnyx account id (a UUID); no `/ ? # \\`, whitespace or control characters.",
+            doc="Telnyx account id (a UUID); no `/`, `?`, `#`, whitespace or control characters.",
         ),
         Field(
             "call_sid", Kind.STRING, required=True, rules=(path_segment,),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-from tests.support.readme_tables import TABLES
+from tests.support.readme_tables import TABLES, table_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -15,8 +14,8 @@ README = (ROOT / "README.md").read_text()
 
 @pytest.mark.parametrize("title", list(TABLES))
 def test_reference_table_matches_the_code(title: str) -> None:
-    match = re.search(rf"<!-- table: {re.escape(title)} -->\n(.*?)\n<!-- end table -->", README, re.DOTALL)
-    regenerate = "run `python -m tests.support.readme_tables`"
+    match = table_pattern(title).search(README)
+    regenerate = "run `python -m tests.support.readme_tables --write`"
     assert match, f"README has no `{title}` table; {regenerate}"
     assert match.group(1) == TABLES[title], f"README's `{title}` table is stale; {regenerate}"
 

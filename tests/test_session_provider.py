@@ -225,16 +225,21 @@ def test_read_returns_the_stored_state_unchanged() -> None:
     assert result.inputs == {k: v for k, v in olds.items() if k in checked() or k == "name"}
 
 
-def test_update_without_changes_returns_complete_outputs() -> None:
+def test_update_returns_complete_outputs() -> None:
     olds = state()
     result = SiprecSessionProvider().update(SIPREC_SID, olds, checked())
-    assert result.outs == {**checked(), **{k: olds[k] for k in ("sid", "status", "uri", "start_time", "date_created",
-                                                                 "date_updated")}}
+    assert result.outs == {k: v for k, v in olds.items() if k != "__provider"}
 
 
-def test_update_with_a_change_refuses_to_pretend() -> None:
-    with pytest.raises(InputError, match="cannot change `track` in place"):
-        SiprecSessionProvider().update(SIPREC_SID, state(), checked(track="both_tracks"))
+def test_update_with_a_change_keeps_the_true_outputs_so_the_next_diff_replaces(caplog: pytest.LogCaptureFixture
+                                                                               ) -> None:
+    olds = state()
+    provider = SiprecSessionProvider()
+    result = provider.update(SIPREC_SID, olds, checked(track="both_tracks"))
+    assert result.outs == {k: v for k, v in olds.items() if k != "__provider"}
+    assert result.outs["track"] == "inbound_track"
+    assert "cannot change track in place" in caplog.text
+    assert provider.diff(SIPREC_SID, {**result.outs}, checked(track="both_tracks")).replaces == ["track"]
 
 
 # configuration

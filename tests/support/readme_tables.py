@@ -1,11 +1,15 @@
 """Renders the README's reference tables from the code, so the docs cannot drift from it.
 
-`python -m tests.support.readme_tables` prints them; tests/test_readme.py checks the README holds them verbatim.
+`python -m tests.support.readme_tables --write` rewrites them in README.md; tests/test_readme.py checks the README
+holds them verbatim.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from pulumi_telnyx_siprec.client import RetrySettings, Timeouts
 from pulumi_telnyx_siprec.schema import Schema
@@ -59,6 +63,28 @@ TABLES = {
     "settings": settings_table(),
 }
 
-if __name__ == "__main__":
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def table_pattern(title: str) -> re.Pattern[str]:
+    """Matches one generated table in the README, between its markers; group 1 is the table."""
+    return re.compile(rf"<!-- table: {re.escape(title)} -->\n(.*?)\n<!-- end table -->", re.DOTALL)
+
+
+def rewrite_readme() -> None:
+    text = README.read_text()
     for title, table in TABLES.items():
-        print(f"<!-- {title} -->\n{table}\n")
+        text, count = table_pattern(title).subn(
+            lambda m, table=table: m.group(0).replace(m.group(1), table), text
+        )
+        if count != 1:
+            raise SystemExit(f"README.md needs exactly one `<!-- table: {title} -->` section, found {count}")
+    README.write_text(text)
+
+
+if __name__ == "__main__":
+    if "--write" in sys.argv:
+        rewrite_readme()
+    else:
+        for title, table in TABLES.items():
+            print(f"<!-- table: {title} -->\n{table}\n<!-- end table -->\n")

@@ -1,7 +1,37 @@
-"""Pulumi resources for Telnyx SIPREC: declare call-recording forks to a Session Recording Server."""
+"""Pulumi resources for Telnyx SIPREC: declare call-recording forks to a Session Recording Server.
+
+The public names load on first use, so that the standard-library emulator (`pulumi_telnyx_siprec.emulator`) runs
+without importing Pulumi or requests.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .session import SiprecSession, SiprecSessionArgs
-from .session_provider import SiprecSessionProvider
+
+if TYPE_CHECKING:
+    from .session import SiprecSession, SiprecSessionArgs
+    from .session_provider import SiprecSessionProvider
+
+_EXPORTS = {
+    "SiprecSession": ".session",
+    "SiprecSessionArgs": ".session",
+    "SiprecSessionProvider": ".session_provider",
+}
 
 __all__ = ["SiprecSession", "SiprecSessionArgs", "SiprecSessionProvider", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

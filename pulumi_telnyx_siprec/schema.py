@@ -287,6 +287,9 @@ class Schema:
                 inputs[key] = value
         failures.extend(Failure(f.name, "is required but was not set") for f in self.fields
                         if f.required and f.name not in inputs)
+        # In declaration order, whatever order the engine sent the properties in; unknown names last.
+        position = {name: index for index, name in enumerate(self.names)}
+        failures.sort(key=lambda f: position.get(f.property, len(position)))
         return CheckOutcome(self._fill_defaults(inputs), failures)
 
     def with_defaults(self, props: Mapping[str, Any]) -> dict[str, Any]:

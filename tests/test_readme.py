@@ -26,3 +26,12 @@ def test_the_readme_test_command_is_what_ci_runs() -> None:
     for step in ("ruff check .", "mypy --strict pulumi_telnyx_siprec", "python -m pytest"):
         assert step in ci, step
         assert step.split(" ", 1)[-1] in README, step
+
+
+def test_the_quickstart_config_table_lists_every_key_of_pulumi_yaml() -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["config"]
+    section = README.split("## Quickstart against the local emulator", 1)[1].split("\n## ", 1)[0]
+    documented = {line.split("|")[1].strip().strip("`") for line in section.splitlines() if line.startswith("| `")}
+    assert documented == set(config) | {"statusCallback"}, "statusCallback is read by the program, not declared"

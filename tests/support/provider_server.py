@@ -61,16 +61,21 @@ class DiffOutcome:
 
 @dataclass
 class ProviderServer:
-    """One provider server process. Call `configure` first, as the engine does."""
+    """One provider server process. Call `configure` first, as the engine does.
 
-    provider: ResourceProvider
-    type_token: str
+    `provider` and `type_token` are defaults for the calls: the `__provider` added to properties that have none,
+    and the type in URNs. `calls` lists every RPC made, in order.
+    """
+
+    provider: ResourceProvider | None = None
+    type_token: str = "pulumi-python:dynamic:Resource"
     env: Mapping[str, str] = field(default_factory=dict)
     project: str = "siprec-tests"
     stderr_lines: list[str] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.serialized_provider = serialize_provider(self.provider)
+        self.serialized_provider = serialize_provider(self.provider) if self.provider is not None else None
         env = {k: v for k, v in os.environ.items() if not k.startswith("TELNYX_")}
         env.update(self.env)
         env["PULUMI_PROJECT"] = self.project
@@ -110,9 +115,12 @@ class ProviderServer:
         return f"urn:pulumi:test::{self.project}::{self.type_token}::{name}"
 
     def with_provider(self, props: Mapping[str, Any]) -> dict[str, Any]:
-        return {**props, PROVIDER_KEY: props.get(PROVIDER_KEY, self.serialized_provider)}
+        if PROVIDER_KEY in props or self.serialized_provider is None:
+            return dict(props)
+        return {**props, PROVIDER_KEY: self.serialized_provider}
 
     def _call(self, method: str, request: Any) -> Any:
+        self.calls.append(method)
         try:
             return getattr(self.stub, method)(request, timeout=120)
         except grpc.RpcError as err:
@@ -128,22 +136,23 @@ class ProviderServer:
             ),
         )
 
-    def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None, name: str = "res"
-              ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    def check(self, news: Mapping[str, Any], olds: Mapping[str, Any] | None = None, name: str = "res",
+              urn: str | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         response = self._call(
             "Check",
             provider_pb2.CheckRequest(
-                urn=self.urn(name), olds=serialize(self.with_provider(olds) if olds else {}),
+                urn=urn or self.urn(name), olds=serialize(self.with_provider(olds) if olds else {}),
                 news=serialize(self.with_provider(news)),
             ),
         )
         return deserialize(response.inputs), [(f.property, f.reason) for f in response.failures]
 
-    def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "res") -> DiffOutcome:
+    def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "res",
+             urn: str | None = None) -> DiffOutcome:
         response = self._call(
             "Diff",
             provider_pb2.DiffRequest(
-                id=id_, urn=self.urn(name), olds=serialize(self.with_provider(olds)),
+                id=id_, urn=urn or self.urn(name), olds=serialize(self.with_provider(olds)),
                 news=serialize(self.with_provider(news)),
             ),
         )
@@ -153,38 +162,42 @@ class ProviderServer:
         }.get(response.changes)
         return DiffOutcome(changes, list(response.replaces), response.deleteBeforeReplace)
 
-    def create(self, props: Mapping[str, Any], name: str = "res") -> tuple[str, dict[str, Any]]:
+    def create(self, props: Mapping[str, Any], name: str = "res", urn: str | None = None
+               ) -> tuple[str, dict[str, Any]]:
         response = self._call(
-            "Create", provider_pb2.CreateRequest(urn=self.urn(name), properties=serialize(self.with_provider(props)))
+            "Create",
+            provider_pb2.CreateRequest(urn=urn or self.urn(name), properties=serialize(self.with_provider(props))),
         )
         return response.id, deserialize(response.properties)
 
     def read(self, id_: str, props: Mapping[str, Any], inputs: Mapping[str, Any] | None = None,
-             name: str = "res") -> tuple[str, dict[str, Any], dict[str, Any]]:
+             name: str = "res", urn: str | None = None) -> tuple[str, dict[str, Any], dict[str, Any]]:
         response = self._call(
             "Read",
             provider_pb2.ReadRequest(
-                id=id_, urn=self.urn(name), properties=serialize(self.with_provider(props)),
+                id=id_, urn=urn or self.urn(name), properties=serialize(self.with_provider(props)),
                 inputs=serialize(self.with_provider(inputs or {})),
             ),
         )
         return response.id, deserialize(response.properties), deserialize(response.inputs)
 
-    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "res"
-               ) -> dict[str, Any]:
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any], name: str = "res",
+               urn: str | None = None) -> dict[str, Any]:
         response = self._call(
             "Update",
             provider_pb2.UpdateRequest(
-                id=id_, urn=self.urn(name), olds=serialize(self.with_provider(olds)),
+                id=id_, urn=urn or self.urn(name), olds=serialize(self.with_provider(olds)),
                 news=serialize(self.with_provider(news)),
             ),
         )
         return deserialize(response.properties)
 
-    def delete(self, id_: str, props: Mapping[str, Any], name: str = "res") -> None:
+    def delete(self, id_: str, props: Mapping[str, Any], name: str = "res", urn: str | None = None) -> None:
         self._call(
             "Delete",
-            provider_pb2.DeleteRequest(id=id_, urn=self.urn(name), properties=serialize(self.with_provider(props))),
+            provider_pb2.DeleteRequest(
+                id=id_, urn=urn or self.urn(name), properties=serialize(self.with_provider(props))
+            ),
         )
 
     def stderr_text(self) -> str:

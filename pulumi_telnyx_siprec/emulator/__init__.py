@@ -1,0 +1,126 @@
+"""A local server that behaves like the slice of the Telnyx API this package uses (standard library only).
+
+Run it with `python -m pulumi_telnyx_siprec.emulator`, or in-process:
+
+    with Emulator(calls=["v3:test-call"]) as emulator:
+        ...  # point telnyx:baseUrl at emulator.base_url
+        emulator.state()["sessions"]
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .callbacks import CallbackDispatcher
+from .faults import Fault, FaultQueue, parse_fault
+from .server import ROUTE_NAMES, EmulatorHTTPServer
+from .state import EmulatorState, Limits
+
+__all__ = ["ROUTE_NAMES", "Emulator", "Limits"]
+
+DEFAULT_LIMITS = Limits()
+
+
+class Emulator:
+    """The emulator as an object: `start`/`stop` (or `with`), `base_url`, `state()`, calls and faults."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: str | None = None,
+        calls: Iterable[str] = (),
+        allow_any_callback_host: bool = False,
+        seed: int = 0,
+        limits: Limits = DEFAULT_LIMITS,
+        verbose: bool = False,
+    ) -> None:
+        """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port."""
+        self._address = (host, port)
+        self._api_key = api_key
+        self._state = EmulatorState(lambda: self.base_url, limits)
+        self._faults = FaultQueue(seed)
+        self._allow_any_callback_host = allow_any_callback_host
+        self._verbose = verbose
+        self._server: EmulatorHTTPServer | None = None
+        self._callbacks: CallbackDispatcher | None = None
+        self._thread: threading.Thread | None = None
+        for call_sid in calls:
+            self._state.add_call(call_sid)
+
+    def start(self) -> Emulator:
+        """Binds and serves in a background thread."""
+        self._callbacks = CallbackDispatcher(self._state.record_callback,
+                                             allow_any_host=self._allow_any_callback_host)
+        self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._callbacks,
+                                          self._api_key, self._verbose)
+        # A short poll interval keeps stop() prompt (shutdown waits for the serving loop's next poll).
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="telnyx-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stops serving and waits for callback deliveries in progress."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._callbacks is not None:
+            self._callbacks.close()
+            self._callbacks = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """The API root to use as `telnyx:baseUrl`, ending in `/v2`."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not running; call start() first")
+        address = self._server.server_address
+        host = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
+        shown = f"[{host}]" if ":" in host else host
+        port = address[1]
+        return f"http://{shown}:{port}/v2"
+
+    def state(self) -> dict[str, Any]:
+        """Calls, sessions (with every parameter received), callback deliveries, recent requests, faults."""
+        return {**self._state.snapshot(), "faults": self._faults.pending()}
+
+    def add_call(self, call_sid: str, status: str = "in-progress") -> None:
+        """Adds a call in progress (it answers under any account sid)."""
+        self._state.add_call(call_sid, status)
+
+    def end_call(self, call_sid: str, status: str = "completed") -> None:
+        """Ends a call as a hang-up would: its sessions stop (and their callbacks fire)."""
+        events = self._state.end_call(call_sid, status)
+        if self._callbacks is not None:
+            self._callbacks.submit(events)
+
+    def inject(self, route: str, kind: str, **spec: Any) -> Fault:
+        """Queues a fault, as `POST /_emulator/faults` does (see `faults.py` for the fields)."""
+        fault = parse_fault({"route": route, "kind": kind, **spec}, ROUTE_NAMES)
+        self._faults.add(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def wait_until(self, condition: Callable[[dict[str, Any]], bool], timeout: float = 10.0) -> dict[str, Any]:
+        """Polls `state()` until `condition` holds (for background work such as callbacks); TimeoutError if not."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.state()
+            if condition(state):
+                return state
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"emulator state did not reach the condition within {timeout:g} s")
+            time.sleep(0.01)

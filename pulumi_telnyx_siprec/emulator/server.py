@@ -1,0 +1,325 @@
+"""The emulator's HTTP side: routing, bearer auth, body parsing, fault injection and the control endpoints."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import socket
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from .callbacks import CallbackDispatcher
+from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
+from .state import ENDED_CALL_STATUSES, Answer, EmulatorState, api_error, not_found
+
+MAX_BODY_BYTES = 64 * 1024
+KEPT_BODY_CHARS = 2_000
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    pattern: re.Pattern[str]
+
+
+def _route(name: str, method: str, path: str) -> Route:
+    return Route(name, method, re.compile("^" + path + "$"))
+
+
+_ACCOUNT_CALL = r"/v2/texml/Accounts/(?P<account_sid>[^/]+)/Calls/(?P<call_sid>[^/]+)"
+ROUTES = (
+    _route("siprec.start", "POST", _ACCOUNT_CALL + r"/Siprec\.json"),
+    _route("siprec.stop", "POST", _ACCOUNT_CALL + r"/Siprec/(?P<siprec_sid>[^/]+)\.json"),
+)
+ROUTE_NAMES = tuple(r.name for r in ROUTES)
+
+
+class BodyError(Exception):
+    """A request body the API cannot take; `answer` is what to reply."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(answer.status)
+        self.answer = answer
+
+
+def parse_body(content_type: str, raw: bytes) -> tuple[dict[str, Any], str]:
+    """The body as a dict and its format (`form` or `json`), as the real API accepts both."""
+    media = content_type.split(";")[0].strip().lower()
+    if not raw and media in ("", "application/x-www-form-urlencoded", "application/json"):
+        return {}, "form" if media != "application/json" else "json"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BodyError(api_error(400, "10015", "Bad request", "the body is not UTF-8")) from None
+    if media == "application/x-www-form-urlencoded":
+        try:
+            pairs = parse_qs(text, keep_blank_values=True, strict_parsing=True)
+        except ValueError as err:
+            raise BodyError(api_error(400, "10015", "Bad request", f"the form body cannot be parsed: {err}")) from None
+        return {key: values[-1] for key, values in pairs.items()}, "form"
+    if media == "application/json":
+        try:
+            body = json.loads(text)
+        except ValueError as err:
+            raise BodyError(api_error(400, "10015", "Bad request", f"the body is not valid JSON: {err}")) from None
+        if not isinstance(body, dict):
+            raise BodyError(api_error(400, "10015", "Bad request", "the JSON body must be an object"))
+        return body, "json"
+    raise BodyError(api_error(415, "10015", "Unsupported media type",
+                              "send application/x-www-form-urlencoded or application/json"))
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], state: EmulatorState, faults: FaultQueue,
+                 callbacks: CallbackDispatcher, api_key: str | None, verbose: bool = False) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, Handler)
+        self.state = state
+        self.faults = faults
+        self.callbacks = callbacks
+        self.api_key = api_key
+        self.verbose = verbose
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Buffered: headers and body leave in one send (http.server flushes after each request). Unbuffered, the
+    # second small write waits on Nagle and the client's delayed ACK: ~40 ms per keep-alive request.
+    wbufsize = 64 * 1024
+    server: EmulatorHTTPServer
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.verbose:
+            sys.stderr.write(f"emulator: {self.address_string()} {format % args}\n")
+
+    # Dispatch
+
+    def _dispatch(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path.startswith("/_emulator/"):
+            self._control(path)
+            return
+        route, ids = self._match(path)
+        fault = self.server.faults.take(route.name) if route else None
+        if fault is not None and not fault.process:
+            self._answer_with_fault(fault, route, None)
+            return
+        try:
+            raw = self._read_body()
+        except BodyError as err:
+            self._finish(err.answer, route, b"", fault=None)
+            return
+        answer, events = self._api(route, ids, raw)
+        if fault is not None:
+            self.server.callbacks.submit(events)
+            self._answer_with_fault(fault, route, answer, raw)
+            return
+        self._finish(answer, route, raw, fault=None)
+        self.server.callbacks.submit(events)
+
+    def _match(self, path: str) -> tuple[Route | None, dict[str, str]]:
+        for route in ROUTES:
+            found = route.pattern.match(path)
+            if found and route.method == self.command:
+                # Split before decoding: a %2F inside an id stays inside that id.
+                return route, {k: unquote(v) for k, v in found.groupdict().items()}
+        return None, {}
+
+    def _api(self, route: Route | None, ids: Mapping[str, str], raw: bytes) -> tuple[Answer, list[Any]]:
+        if route is None:
+            return not_found(), []
+        unauthorised = self._check_auth()
+        if unauthorised:
+            return unauthorised, []
+        try:
+            body, body_format = parse_body(self.headers.get("Content-Type", ""), raw)
+        except BodyError as err:
+            return err.answer, []
+        state = self.server.state
+        if route.name == "siprec.start":
+            return state.start_siprec(ids["account_sid"], ids["call_sid"], body, body_format)
+        return state.stop_siprec(ids["account_sid"], ids["call_sid"], ids["siprec_sid"], body)
+
+    def _check_auth(self) -> Answer | None:
+        header = self.headers.get("Authorization", "")
+        scheme, _, key = header.partition(" ")
+        expected = self.server.api_key
+        if scheme.lower() != "bearer" or not key.strip() or (expected is not None and key.strip() != expected):
+            return api_error(401, "10009", "Authentication failed",
+                             "The API key is missing or invalid; send `Authorization: Bearer <API key>`")
+        return None
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            raise BodyError(api_error(411, "10015", "Length required", "send a Content-Length"))
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True
+            raise BodyError(api_error(400, "10015", "Bad request", "Content-Length is not a number")) from None
+        if length > MAX_BODY_BYTES or length < 0:
+            self.close_connection = True
+            raise BodyError(api_error(413, "10015", "Payload too large",
+                                      f"bodies are limited to {MAX_BODY_BYTES} bytes"))
+        return self.rfile.read(length) if length else b""
+
+    # Faults
+
+    def _answer_with_fault(self, fault: Fault, route: Route | None, processed: Answer | None,
+                           raw: bytes | None = None) -> None:
+        if fault.seconds:
+            time.sleep(fault.seconds)
+        if fault.kind == "drop":
+            self._record(route, None, raw or b"", fault)
+            self.close_connection = True
+            self.wfile.flush()
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if raw is None:
+            try:
+                raw = self._read_body()
+            except BodyError:
+                raw = b""
+        if fault.kind == "delay" and processed is not None:
+            self._finish(processed, route, raw, fault)
+            return
+        if fault.kind == "missing_sid":
+            body = dict(processed.body) if processed and isinstance(processed.body, dict) else {}
+            body.pop("sid", None)
+            self._finish(Answer(fault.status or 200, body, fault.headers), route, raw, fault)
+            return
+        if fault.kind == "malformed":
+            self._send(fault.status or 200, b'{"sid": "', "application/json", fault.headers)
+            self._record(route, fault.status or 200, raw, fault)
+            return
+        if fault.kind == "html":
+            status = fault.status or 502
+            page = f"<html><body><h1>{status} {self.responses.get(status, ('Error',))[0]}</h1></body></html>"
+            self._send(status, page.encode(), "text/html; charset=utf-8", fault.headers)
+            self._record(route, status, raw, fault)
+            return
+        status = fault.status or 500
+        body = fault.body if fault.body is not None else _default_error_body(status)
+        self._finish(Answer(status, body, fault.headers), route, raw, fault)
+
+    # Control plane (no auth: it binds loopback by default)
+
+    def _control(self, path: str) -> None:
+        try:
+            raw = self._read_body()
+        except BodyError as err:
+            self._finish(err.answer, None, b"", fault=None, record=False)
+            return
+        answer = self._control_answer(path, raw)
+        self._finish(answer, None, raw, fault=None, record=False)
+
+    def _control_answer(self, path: str, raw: bytes) -> Answer:
+        server = self.server
+        if (self.command, path) == ("GET", "/_emulator/state"):
+            return Answer(200, {**server.state.snapshot(), "faults": server.faults.pending()})
+        if (self.command, path) == ("POST", "/_emulator/reset"):
+            server.state.reset()
+            server.faults.clear()
+            return Answer(204)
+        if (self.command, path) == ("DELETE", "/_emulator/faults"):
+            server.faults.clear()
+            return Answer(204)
+        try:
+            spec = json.loads(raw or b"null")
+        except ValueError as err:
+            return _control_error(f"the body is not valid JSON: {err}")
+        if (self.command, path) == ("POST", "/_emulator/faults"):
+            try:
+                faults = [parse_fault(item, ROUTE_NAMES) for item in (spec if isinstance(spec, list) else [spec])]
+                for fault in faults:
+                    server.faults.add(fault)
+            except FaultSpecError as err:
+                return _control_error(str(err))
+            return Answer(201, {"queued": [f.to_json() for f in faults]})
+        if (self.command, path) == ("POST", "/_emulator/calls"):
+            return self._control_call(spec)
+        return Answer(404, {"errors": [{"detail": f"no control endpoint {self.command} {path}"}]})
+
+    def _control_call(self, spec: Any) -> Answer:
+        if not isinstance(spec, dict) or not isinstance(spec.get("call_sid"), str) or not spec["call_sid"]:
+            return _control_error('send {"call_sid": "...", "status": "in-progress"}')
+        status = spec.get("status", "in-progress")
+        if status in ENDED_CALL_STATUSES:
+            self.server.callbacks.submit(self.server.state.end_call(spec["call_sid"], status))
+            return Answer(200, self.server.state.snapshot()["calls"].get(spec["call_sid"]))
+        if status not in ("ringing", "in-progress"):
+            return _control_error(f"`status` must be a call status, got {status!r}")
+        return self.server.state.add_call(spec["call_sid"], status)
+
+    # Output
+
+    def _finish(self, answer: Answer, route: Route | None, raw: bytes, fault: Fault | None,
+                record: bool = True) -> None:
+        payload = b"" if answer.body is None else json.dumps(answer.body).encode()
+        self._send(answer.status, payload, "application/json" if payload else None, answer.headers)
+        if record:
+            self._record(route, answer.status, raw, fault)
+
+    def _send(self, status: int, payload: bytes, content_type: str | None, headers: Mapping[str, str]) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for key, value in headers.items():
+            self.send_header(key, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _record(self, route: Route | None, status: int | None, raw: bytes, fault: Fault | None) -> None:
+        self.server.state.record_request({
+            "at": datetime.now(timezone.utc).isoformat(),
+            "method": self.command,
+            "path": self.path,
+            "route": route.name if route else None,
+            "status": status,
+            "headers": dict(self.headers.items()),
+            "body": raw[:KEPT_BODY_CHARS].decode("utf-8", errors="replace"),
+            "fault": fault.kind if fault else None,
+        })
+
+
+def _default_error_body(status: int) -> dict[str, Any]:
+    code, title = {429: ("10011", "Too many requests"), 408: ("10008", "Request timeout")}.get(
+        status, ("10007", "Unexpected error"))
+    return {"errors": [{"code": code, "title": title, "detail": f"injected fault: {status}"}]}
+
+
+def _control_error(detail: str) -> Answer:
+    return Answer(400, {"errors": [{"detail": detail}]})
+

@@ -1,0 +1,263 @@
+"""What the emulated Telnyx account holds (calls, SIPREC sessions) and how each API operation changes it.
+
+No HTTP here: operations take decoded ids and bodies and return an `Answer`; the HTTP layer turns it into bytes.
+Thread-safe: every operation runs under one lock. Everything is bounded (`Limits`).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import quote
+
+from ..schema import Schema
+from ..session_schema import SESSION_SCHEMA
+
+LIVE_CALL_STATUSES = frozenset({"ringing", "in-progress"})
+ENDED_CALL_STATUSES = frozenset({"completed", "canceled", "failed", "busy", "no-answer"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep a long-running emulator's memory bounded."""
+
+    calls: int = 10_000
+    sessions: int = 100_000
+    kept_requests: int = 2_000
+    kept_callbacks: int = 2_000
+
+
+@dataclass
+class Answer:
+    """An API answer: status, JSON body (None for an empty body) and extra headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def not_found() -> Answer:
+    """Telnyx's short 404 for TeXML resources."""
+    return Answer(404, {"errors": [{"detail": "Resource not found"}]})
+
+
+def api_error(status: int, code: str, title: str, detail: str, pointer: str | None = None) -> Answer:
+    """An answer in Telnyx's error envelope."""
+    error: dict[str, Any] = {"code": code, "title": title, "detail": detail}
+    if pointer:
+        error["source"] = {"pointer": pointer}
+    return Answer(status, {"errors": [error]})
+
+
+def telnyx_date(moment: datetime) -> str:
+    """The TeXML date format: `Fri, 11 Aug 2023 19:12:11 +0000`."""
+    return format_datetime(moment.astimezone(timezone.utc).replace(microsecond=0))
+
+
+@dataclass
+class Call:
+    sid: str
+    status: str = "in-progress"
+    date_created: str = ""
+    end_time: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sid": self.sid, "status": self.status, "date_created": self.date_created, "end_time": self.end_time}
+
+
+@dataclass
+class Session:
+    sid: str
+    account_sid: str
+    call_sid: str
+    params: dict[str, Any]
+    """The body exactly as received (form strings or JSON values)."""
+    body_format: str
+    checked: dict[str, Any]
+    """The same parameters decoded and validated with the shared schema, by property name."""
+    status: str
+    date_created: str
+    date_updated: str
+    start_time: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sid": self.sid, "account_sid": self.account_sid, "call_sid": self.call_sid, "status": self.status,
+            "params": dict(self.params), "body_format": self.body_format, "date_created": self.date_created,
+            "date_updated": self.date_updated, "start_time": self.start_time,
+        }
+
+
+@dataclass(frozen=True)
+class CallbackEvent:
+    """A status callback to deliver (by the HTTP layer's dispatcher, in the background)."""
+
+    url: str
+    method: str
+    fields: dict[str, str]
+
+
+def validation_failure(schema: Schema, body: Mapping[str, Any]) -> Answer | None:
+    """A 422 for the first invalid documented parameter, or None when the body is valid."""
+    outcome = schema.from_wire({k: v for k, v in body.items() if v is not None})
+    if outcome.ok:
+        return None
+    first = outcome.failures[0]
+    return api_error(422, "10015", "Invalid parameter", f"{first.property} {first.reason}", f"/{first.property}")
+
+
+class EmulatorState:
+    """The emulated account. `base_url` is the emulator's API root, used in the `uri` of answers."""
+
+    def __init__(self, base_url: Callable[[], str], limits: Limits = Limits(),
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+        self._base_url = base_url
+        self.limits = limits
+        self._clock = clock
+        self.lock = threading.RLock()
+        self.calls: dict[str, Call] = {}
+        self.sessions: dict[str, Session] = {}
+        self.requests: deque[dict[str, Any]] = deque(maxlen=limits.kept_requests)
+        self.callbacks: deque[dict[str, Any]] = deque(maxlen=limits.kept_callbacks)
+        self.counters = {"requests": 0, "callbacks": 0}
+
+    # Calls
+
+    def add_call(self, call_sid: str, status: str = "in-progress") -> Answer:
+        """Adds (or revives) a call; it answers under any account sid."""
+        with self.lock:
+            if call_sid not in self.calls and len(self.calls) >= self.limits.calls:
+                return api_error(429, "10011", "Too many calls",
+                                 f"emulator limit: at most {self.limits.calls} calls; POST /_emulator/reset")
+            self.calls[call_sid] = Call(call_sid, status, telnyx_date(self._clock()))
+            return Answer(201, self.calls[call_sid].to_json())
+
+    def end_call(self, call_sid: str, status: str = "completed") -> list[CallbackEvent]:
+        """Ends a call as the far end hanging up would: its running sessions stop."""
+        with self.lock:
+            call = self.calls.get(call_sid)
+            if call is None:
+                return []
+            call.status = status
+            call.end_time = telnyx_date(self._clock())
+            events = []
+            for session in self.sessions.values():
+                if session.call_sid == call_sid and session.status == "in-progress":
+                    events += self._stop(session)
+            return events
+
+    def _live_call(self, call_sid: str) -> Call | None:
+        call = self.calls.get(call_sid)
+        return call if call is not None and call.status in LIVE_CALL_STATUSES else None
+
+    # SIPREC sessions
+
+    def start_siprec(self, account_sid: str, call_sid: str, body: Mapping[str, Any], body_format: str
+                     ) -> tuple[Answer, list[CallbackEvent]]:
+        """`POST .../Calls/{call_sid}/Siprec.json`."""
+        invalid = validation_failure(SESSION_SCHEMA, body)
+        if invalid:
+            return invalid, []
+        checked = SESSION_SCHEMA.from_wire({k: v for k, v in body.items() if v is not None}).inputs
+        with self.lock:
+            if self._live_call(call_sid) is None:
+                return not_found(), []
+            if len(self.sessions) >= self.limits.sessions:
+                return api_error(429, "10011", "Too many sessions",
+                                 f"emulator limit: at most {self.limits.sessions} SIPREC sessions are kept; "
+                                 "restart the emulator or POST /_emulator/reset"), []
+            now = telnyx_date(self._clock())
+            session = Session(
+                sid=str(uuid.uuid4()), account_sid=account_sid, call_sid=call_sid, params=dict(body),
+                body_format=body_format, checked=checked, status="in-progress", date_created=now,
+                date_updated=now, start_time=now,
+            )
+            self.sessions[session.sid] = session
+            answer = {
+                "account_sid": account_sid, "call_sid": call_sid, "sid": session.sid, "date_created": now,
+                "date_updated": now, "start_time": now, "status": "in-progress",
+                "track": checked.get("track", SESSION_SCHEMA.spec("track").default), "uri": self._uri(session),
+                "error_code": None,
+            }
+            return Answer(200, answer), self._callback(session, "siprec-started")
+
+    def stop_siprec(self, account_sid: str, call_sid: str, siprec_sid: str, body: Mapping[str, Any]
+                    ) -> tuple[Answer, list[CallbackEvent]]:
+        """`POST .../Calls/{call_sid}/Siprec/{siprec_sid}.json` with `Status=stopped`."""
+        if body.get("Status") != "stopped":
+            return api_error(422, "10015", "Invalid parameter", "Status must be `stopped`", "/Status"), []
+        with self.lock:
+            session = self.sessions.get(siprec_sid)
+            if session is None or session.call_sid != call_sid or session.status != "in-progress":
+                return not_found(), []
+            events = self._stop(session)
+            answer = {
+                "account_sid": account_sid, "call_sid": call_sid, "sid": session.sid,
+                "date_updated": session.date_updated, "status": "stopped", "uri": self._uri(session),
+                "error_code": None,
+            }
+            return Answer(200, answer), events
+
+    def _stop(self, session: Session) -> list[CallbackEvent]:
+        session.status = "stopped"
+        session.date_updated = telnyx_date(self._clock())
+        return self._callback(session, "siprec-stopped")
+
+    def _uri(self, session: Session) -> str:
+        account, call = quote(session.account_sid, safe=":"), quote(session.call_sid, safe=":")
+        return f"{self._base_url()}/texml/Accounts/{account}/Calls/{call}/Siprec/{session.sid}"
+
+    def _callback(self, session: Session, event: str) -> list[CallbackEvent]:
+        url = session.checked.get("status_callback")
+        if not url:
+            return []
+        fields = {
+            "AccountSid": session.account_sid,
+            "CallSid": session.call_sid,
+            "SiprecSid": session.sid,
+            "SiprecEvent": event,
+            "Timestamp": self._clock().isoformat(),
+        }
+        if session.checked.get("name"):
+            fields["SiprecName"] = session.checked["name"]
+        return [CallbackEvent(url, session.checked.get("status_callback_method", "POST"), fields)]
+
+    # Records
+
+    def record_request(self, entry: dict[str, Any]) -> None:
+        with self.lock:
+            self.counters["requests"] += 1
+            self.requests.append(entry)
+
+    def record_callback(self, entry: dict[str, Any]) -> None:
+        with self.lock:
+            self.counters["callbacks"] += 1
+            self.callbacks.append(entry)
+
+    def reset(self) -> None:
+        """Forgets calls, sessions and records."""
+        with self.lock:
+            self.calls.clear()
+            self.sessions.clear()
+            self.requests.clear()
+            self.callbacks.clear()
+            self.counters = {"requests": 0, "callbacks": 0}
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything, as JSON-ready data (what `GET /_emulator/state` answers)."""
+        with self.lock:
+            return {
+                "calls": {sid: call.to_json() for sid, call in self.calls.items()},
+                "sessions": [s.to_json() for s in self.sessions.values()],
+                "callbacks": list(self.callbacks),
+                "requests": list(self.requests),
+                "counters": dict(self.counters),
+                "limits": {"calls": self.limits.calls, "sessions": self.limits.sessions,
+                           "kept_requests": self.limits.kept_requests, "kept_callbacks": self.limits.kept_callbacks},
+            }

@@ -1,0 +1,192 @@
+"""The example stacks end to end: their real programs, the real provider server over gRPC, the emulator for HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pulumi_telnyx_siprec.emulator import Emulator
+from tests.support.local_stack import UNKNOWN_OUTPUT, CheckFailedError, LocalStack
+from tests.support.recording_server import RecordingServer, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICKSTART = ROOT / "examples" / "quickstart"
+KEY = "e2e-emulator-key"
+CALL = "v3:e2e-quickstart-call"
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(api_key=KEY, calls=[CALL]) as running:
+        yield running
+
+
+@pytest.fixture
+def hook() -> Iterator[RecordingServer]:
+    server = RecordingServer(lambda _r: Reply(200, {}))
+    yield server
+    server.close()
+
+
+def quickstart(emulator: Emulator, **config: str) -> LocalStack:
+    return LocalStack.from_project(
+        ROOT / "Pulumi.yaml",
+        QUICKSTART,
+        {"telnyx:baseUrl": emulator.base_url, "telnyx:apiKey": KEY, "siprec-quickstart:callSid": CALL,
+         **{f"siprec-quickstart:{k}": v for k, v in config.items()}},
+    )
+
+
+def sessions(emulator: Emulator) -> list[dict[str, Any]]:
+    return emulator.state()["sessions"]
+
+
+def test_up_starts_a_session_with_exactly_the_stacks_parameters(emulator: Emulator, hook: RecordingServer) -> None:
+    callback = hook.base_url.removesuffix("/v2") + "/events"
+    stack = quickstart(emulator, statusCallback=callback, track="inbound_track")
+
+    up = stack.up()
+
+    assert up.rpc_calls == ["Configure", "Check", "Create"]
+    assert up.step_kinds() == ["create"]
+    [session] = sessions(emulator)
+    assert session["account_sid"] == "61bf923e-5e4d-4595-a110-56190ea18a1b", "Pulumi.yaml's default"
+    assert session["call_sid"] == CALL
+    assert session["params"] == {
+        "ConnectorName": "my-srs", "Track": "inbound_track", "IncludeMetadataCustomHeaders": "false",
+        "Secure": "false", "SessionTimeoutSecs": "1800", "SipTransport": "udp", "StatusCallback": callback,
+        "StatusCallbackMethod": "POST",
+    }
+    assert up.outputs == {"sid": session["sid"], "status": "in-progress"}
+    start_request = emulator.state()["requests"][-1]
+    assert start_request["headers"]["Authorization"] == f"Bearer {KEY}"
+    state = emulator.wait_until(lambda s: len(s["callbacks"]) == 1)
+    assert state["callbacks"][0]["delivered"] is True
+    assert hook.requests[0].form["SiprecSid"] == session["sid"]
+
+
+def test_preview_checks_without_touching_telnyx(emulator: Emulator) -> None:
+    preview = quickstart(emulator).preview()
+    assert preview.rpc_calls == ["Configure", "Check"]
+    assert preview.step_kinds() == ["create"]
+    assert preview.outputs == {"sid": UNKNOWN_OUTPUT, "status": UNKNOWN_OUTPUT}
+    assert emulator.state()["requests"] == []
+
+
+def test_preview_of_a_bad_input_fails_per_property_before_anything_is_touched(emulator: Emulator) -> None:
+    with pytest.raises(CheckFailedError) as caught:
+        quickstart(emulator, track="inbound", callSid="v3:has space").preview()
+    assert str(caught.value).splitlines() == [
+        "pulumi-python:dynamic/telnyx:SiprecSession resource 'recording's property 'call_sid' value "
+        "'v3:has space' has a problem: must not contain U+0020 (space) (found at position 6); ids have no `/`, "
+        "`?`, `#`, whitespace or control characters",
+        "pulumi-python:dynamic/telnyx:SiprecSession resource 'recording's property 'track' value 'inbound' has a "
+        "problem: must be one of `both_tracks`, `inbound_track`, `outbound_track`, got 'inbound'; did you mean "
+        "`inbound_track`?",
+    ]
+    assert emulator.state()["requests"] == []
+
+
+def test_preview_after_up_diffs_and_a_second_up_changes_nothing(emulator: Emulator) -> None:
+    stack = quickstart(emulator)
+    stack.up()
+    preview = stack.preview()
+    assert preview.rpc_calls == ["Configure", "Check", "Diff"]
+    assert preview.step_kinds() == ["same"]
+    again = stack.up()
+    assert again.rpc_calls == ["Configure", "Check", "Diff"]
+    assert len(sessions(emulator)) == 1
+
+
+def test_a_changed_input_replaces_the_session_stopping_the_old_one_first(emulator: Emulator) -> None:
+    stack = quickstart(emulator)
+    stack.up()
+    stack.config["siprec-quickstart:track"] = "outbound_track"
+    assert stack.preview().step_kinds() == ["replace"]
+    up = stack.up()
+    assert up.rpc_calls == ["Configure", "Check", "Diff", "Delete", "Create"]
+    first, second = sessions(emulator)
+    assert (first["status"], second["status"]) == ("stopped", "in-progress")
+    assert second["params"]["Track"] == "outbound_track"
+    routes = [r["route"] for r in emulator.state()["requests"]]
+    assert routes == ["siprec.start", "siprec.stop", "siprec.start"], "never two forks on the call at once"
+
+
+def test_destroy_stops_the_session(emulator: Emulator, hook: RecordingServer) -> None:
+    stack = quickstart(emulator, statusCallback=hook.base_url.removesuffix("/v2") + "/events")
+    stack.up()
+    destroy = stack.destroy()
+    assert destroy.rpc_calls == ["Configure", "Delete"]
+    [session] = sessions(emulator)
+    assert session["status"] == "stopped"
+    state = emulator.wait_until(lambda s: len(s["callbacks"]) == 2)
+    assert [c["event"] for c in state["callbacks"]] == ["siprec-started", "siprec-stopped"]
+    assert all(c["delivered"] for c in state["callbacks"])
+    assert stack.resources == {}
+
+
+def test_refresh_keeps_the_state_and_destroy_after_a_hang_up_succeeds(emulator: Emulator) -> None:
+    stack = quickstart(emulator)
+    up = stack.up()
+    refresh = stack.refresh()
+    assert refresh.rpc_calls == ["Configure", "Read"]
+    [resource] = stack.resources.values()
+    assert resource.outputs["sid"] == up.outputs["sid"]
+    emulator.end_call(CALL)
+    assert stack.destroy().step_kinds() == ["delete"]
+
+
+def test_a_wrong_key_fails_up_with_telnyx_error_and_no_key_in_it(emulator: Emulator) -> None:
+    stack = quickstart(emulator)
+    stack.config["telnyx:apiKey"] = "not-the-emulator-key"
+    with pytest.raises(Exception, match=r"answered 401: \[10009\] Authentication failed") as caught:
+        stack.up()
+    assert "not-the-emulator-key" not in str(caught.value)
+    assert sessions(emulator) == []
+
+
+# The example files themselves
+
+
+def test_the_quickstart_installs_this_checkout_into_the_stacks_virtualenv() -> None:
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+    assert project["main"] == "examples/quickstart/"
+    assert project["config"]["telnyx:baseUrl"] == {"value": "http://127.0.0.1:8787/v2"}
+    requirements = (QUICKSTART / "requirements.txt").read_text().splitlines()
+    # Pulumi runs pip in the program directory, so the path is relative to it.
+    assert [line for line in requirements if line and not line.startswith("#")] == ["-e ../.."]
+    assert (QUICKSTART / "../..").resolve() == ROOT
+
+
+def test_the_main_command_says_how_to_install_a_missing_pulumi_cli() -> None:
+    path = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "pulumi").exists())
+    result = subprocess.run([str(QUICKSTART / "run")], capture_output=True, text=True,
+                            env={**os.environ, "PATH": path}, timeout=60)
+    assert result.returncode == 127
+    assert "needs the Pulumi CLI, and `pulumi` is not on your PATH" in result.stderr
+    assert "curl -fsSL https://get.pulumi.com | sh" in result.stderr
+
+
+def test_the_ci_workflow_previews_without_secrets_and_cleans_up_on_main() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "ci" / "siprec-stack.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))
+    assert set(triggers) == {"pull_request", "push"}
+    preview, up = workflow["jobs"]["preview"], workflow["jobs"]["up-and-destroy"]
+    assert preview["if"] == "github.event_name == 'pull_request'"
+    assert "secrets." not in yaml.safe_dump(preview)
+    assert any("pulumi preview" in step.get("run", "") for step in preview["steps"])
+    assert up["if"] == "github.event_name == 'push'"
+    destroy = up["steps"][-1]
+    assert destroy["if"] == "always()"
+    assert "pulumi destroy" in destroy["run"]
+    for job in (preview, up):
+        for step in job["steps"]:
+            if "run" in step:
+                subprocess.run(["bash", "-n"], input=step["run"], text=True, check=True)

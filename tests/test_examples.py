@@ -190,3 +190,25 @@ def test_the_ci_workflow_previews_without_secrets_and_cleans_up_on_main() -> Non
         for step in job["steps"]:
             if "run" in step:
                 subprocess.run(["bash", "-n"], input=step["run"], text=True, check=True)
+
+
+def test_preview_sends_values_not_known_yet_to_check_and_diff(emulator: Emulator) -> None:
+    emulator.add_call("v3:other-call")
+    stack = LocalStack(ROOT / "tests" / "programs" / "chained", "chained",
+                       {"telnyx:baseUrl": emulator.base_url, "telnyx:apiKey": KEY, "chained:callSid": CALL,
+                        "chained:otherCallSid": "v3:other-call"})
+    preview = stack.preview()
+    assert preview.rpc_calls == ["Configure", "Check", "Check"]
+    assert preview.outputs == {"second_name": UNKNOWN_OUTPUT}
+
+    up = stack.up()
+    first_sid = sessions(emulator)[0]["sid"]
+    assert up.outputs == {"second_name": f"after-{first_sid}"}
+    assert sessions(emulator)[1]["params"]["Name"] == f"after-{first_sid}"
+
+    stack.config["chained:callSid"] = "v3:other-call"  # moves the first session, so its sid becomes unknown
+    replan = stack.preview()
+    assert replan.rpc_calls == ["Configure", "Check", "Diff", "Check", "Diff"]
+    # The second session's own config is unchanged: it is replaced because its name is now unknown.
+    assert replan.step_kinds() == ["replace", "replace"]
+    assert emulator.state()["counters"]["requests"] == 2, "preview made no request"

@@ -12,16 +12,29 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .connector import SiprecConnector, SiprecConnectorArgs
+    from .connector_provider import SiprecConnectorProvider
     from .session import SiprecSession, SiprecSessionArgs
     from .session_provider import SiprecSessionProvider
 
 _EXPORTS = {
+    "SiprecConnector": ".connector",
+    "SiprecConnectorArgs": ".connector",
+    "SiprecConnectorProvider": ".connector_provider",
     "SiprecSession": ".session",
     "SiprecSessionArgs": ".session",
     "SiprecSessionProvider": ".session_provider",
 }
 
-__all__ = ["SiprecSession", "SiprecSessionArgs", "SiprecSessionProvider", "__version__"]
+__all__ = [
+    "SiprecConnector",
+    "SiprecConnectorArgs",
+    "SiprecConnectorProvider",
+    "SiprecSession",
+    "SiprecSessionArgs",
+    "SiprecSessionProvider",
+    "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:

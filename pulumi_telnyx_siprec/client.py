@@ -1,123 +1,29 @@
-"""A small, thread-safe HTTP client for the slice of the Telnyx API this package manages.
-
-It knows Telnyx (paths, auth, error envelope, which requests are safe to repeat) and nothing of Pulumi.
-"""
+"""Typed calls to the Telnyx endpoints this package manages. It knows Telnyx (paths, which requests may be
+repeated, how to tell whether a request whose answer was lost took effect) and nothing of Pulumi."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
-import requests.auth
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import (
-    MaxRetryError,
-    NewConnectionError,
-    ProtocolError,
-    ReadTimeoutError,
-)
 
-from ._version import __version__
 from .errors import (
-    AuthenticationError,
     ConflictError,
-    ErrorDetail,
-    InvalidRequestError,
     NotFoundError,
-    RateLimitError,
     ServerError,
     SessionMayExistError,
-    TelnyxAPIError,
+    TelnyxError,
     TelnyxTransportError,
     UnexpectedResponseError,
 )
-from .retry import TelnyxRetry, retry_policy
+from .models import CallInfo, ConnectorInfo, SiprecSessionInfo
+from .transport import DEFAULT_RETRY, DEFAULT_TIMEOUTS, Policy, RetrySettings, Timeouts, Transport
 
-REDACTED = "[redacted]"
+__all__ = ["CallInfo", "ConnectorInfo", "RetrySettings", "SiprecSessionInfo", "TelnyxClient", "Timeouts"]
 
-
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds to wait for a connection, and then for each read of the answer."""
-
-    connect: float = 5.0
-    read: float = 30.0
-
-
-@dataclass(frozen=True)
-class RetrySettings:
-    """How hard to try before giving up; `sleeper` is injectable so tests need not wait."""
-
-    attempts: int = 5
-    """Retries after the first attempt, at most."""
-    max_total_wait: float = 60.0
-    """Seconds spent waiting between attempts, at most, whatever the server asks for."""
-    backoff_factor: float = 0.5
-    sleeper: Callable[[float], None] = time.sleep
-
-
-@dataclass(frozen=True)
-class SiprecSessionInfo:
-    """What Telnyx returns for a SIPREC session (the inputs other than `track` are not echoed)."""
-
-    sid: str
-    status: str | None
-    account_sid: str | None = None
-    call_sid: str | None = None
-    start_time: str | None = None
-    date_created: str | None = None
-    date_updated: str | None = None
-    uri: str | None = None
-    error_code: Any = None
-
-    @classmethod
-    def from_json(cls, body: Mapping[str, Any]) -> SiprecSessionInfo:
-        def text(key: str) -> str | None:
-            value = body.get(key)
-            return value if isinstance(value, str) else None
-
-        return cls(
-            sid=str(body["sid"]),
-            status=text("status"),
-            account_sid=text("account_sid"),
-            call_sid=text("call_sid"),
-            start_time=text("start_time"),
-            date_created=text("date_created"),
-            date_updated=text("date_updated"),
-            uri=text("uri"),
-            error_code=body.get("error_code") if isinstance(body.get("error_code"), (str, int)) else None,
-        )
-
-
-class _Policy(Enum):
-    # Starting a session is not idempotent: once the request may have reached Telnyx it is never repeated.
-    START = "start"
-    IDEMPOTENT = "idempotent"
-
-
-_RETRIED_STATUSES = {
-    _Policy.START: (429,),
-    _Policy.IDEMPOTENT: (429, 500, 502, 503, 504),
-}
-
-
-class _BearerAuth(requests.auth.AuthBase):
-    # An auth object rather than a default header: requests then never swaps in credentials from ~/.netrc.
-    def __init__(self, api_key: str) -> None:
-        self._api_key = api_key
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._api_key}"
-        return request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth([redacted])"
+CONNECTORS_PATH = "/siprec_connectors"
 
 
 def path_segment(value: str) -> str:
@@ -125,14 +31,6 @@ def path_segment(value: str) -> str:
     if not isinstance(value, str) or value in ("", ".", ".."):
         raise ValueError(f"not usable as an id in a URL path: {value!r}")
     return quote(value, safe=":")
-
-
-def normalise_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash; ValueError unless it is an absolute http(s) URL."""
-    parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(f"the Telnyx base URL must be an absolute http(s) URL (the API root), got {base_url!r}")
-    return base_url.strip().rstrip("/")
 
 
 class TelnyxClient:
@@ -143,32 +41,14 @@ class TelnyxClient:
         api_key: str,
         base_url: str,
         *,
-        timeouts: Timeouts = Timeouts(),
-        retry: RetrySettings = RetrySettings(),
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        retry: RetrySettings = DEFAULT_RETRY,
     ) -> None:
-        if not api_key:
-            raise ValueError("a Telnyx API key is required")
-        self.base_url = normalise_base_url(base_url)
-        self.timeouts = timeouts
-        self._api_key = api_key
-        self._auth = _BearerAuth(api_key)
-        # Adapters own the connection pools and are thread-safe; sessions are not documented to be, so each
-        # thread gets its own sessions on top of the shared adapters (and so keeps connection reuse).
-        self._adapters = {
-            policy: HTTPAdapter(
-                max_retries=retry_policy(
-                    retries=retry.attempts,
-                    statuses=_RETRIED_STATUSES[policy],
-                    retry_after_send=policy is _Policy.IDEMPOTENT,
-                    max_total_wait=retry.max_total_wait,
-                    backoff_factor=retry.backoff_factor,
-                    sleeper=retry.sleeper,
-                ),
-                pool_maxsize=16,
-            )
-            for policy in _Policy
-        }
-        self._local = threading.local()
+        self._transport = Transport(api_key, base_url, timeouts, retry)
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
 
     def __repr__(self) -> str:
         return f"TelnyxClient(base_url={self.base_url!r})"
@@ -178,8 +58,7 @@ class TelnyxClient:
 
     def close(self) -> None:
         """Closes the pooled connections."""
-        for adapter in self._adapters.values():
-            adapter.close()
+        self._transport.close()
 
     # SIPREC sessions (TeXML)
 
@@ -191,16 +70,18 @@ class TelnyxClient:
         operation = "start SIPREC session"
         path = self._siprec_path(account_sid, call_sid)
         try:
-            response = self._request(operation, "POST", path, _Policy.START, form=form)
+            response = self._transport.request(operation, "POST", path, Policy.NOT_IDEMPOTENT, form=form)
         except TelnyxTransportError as err:
             if not err.request_sent:
                 raise
             raise self._session_may_exist(account_sid, call_sid, path, str(err)) from err
         except ServerError as err:
             raise self._session_may_exist(account_sid, call_sid, path, str(err)) from err
-        body = self._json_object(operation, "POST", path, response, required=False)
+        body = self._transport.json_object(operation, "POST", path, response, required=False)
         if body is None or not isinstance(body.get("sid"), str) or not body["sid"]:
-            what = "a JSON object without a session `sid`" if body is not None else self._body_summary(response)
+            what = (
+                "a JSON object without a session `sid`" if body is not None else self._transport.body_summary(response)
+            )
             cause = f"{operation} failed: POST {path} answered {response.status_code} with {what}"
             raise self._session_may_exist(account_sid, call_sid, path, cause)
         return SiprecSessionInfo.from_json(body)
@@ -209,8 +90,8 @@ class TelnyxClient:
         """Stops a SIPREC session (`Status=stopped`). Raises `NotFoundError` if the call or session is gone."""
         operation = "stop SIPREC session"
         path = f"{self._siprec_path(account_sid, call_sid)[: -len('.json')]}/{path_segment(siprec_sid)}.json"
-        response = self._request(operation, "POST", path, _Policy.IDEMPOTENT, form={"Status": "stopped"})
-        body = self._json_object(operation, "POST", path, response, required=False)
+        response = self._transport.request(operation, "POST", path, Policy.IDEMPOTENT, form={"Status": "stopped"})
+        body = self._transport.json_object(operation, "POST", path, response, required=False)
         return SiprecSessionInfo.from_json(body) if body and isinstance(body.get("sid"), str) else None
 
     @staticmethod
@@ -225,165 +106,94 @@ class TelnyxClient:
             f"to {self.base_url}{stop_path} with the session sid (sent to your status callback as SiprecSid), "
             "or stop it by name with TeXML <Stop><Siprec name=...>, or end the call; then try again."
         )
-        return SessionMayExistError(self._redact(message), account_sid=account_sid, call_sid=call_sid)
+        return SessionMayExistError(self._transport.redact(message), account_sid=account_sid, call_sid=call_sid)
 
-    # Transport
+    # Calls
 
-    def _session(self, policy: _Policy) -> requests.Session:
-        sessions: dict[_Policy, requests.Session] | None = getattr(self._local, "sessions", None)
-        if sessions is None:
-            sessions = self._local.sessions = {}
-        session = sessions.get(policy)
-        if session is None:
-            session = requests.Session()
-            session.mount("https://", self._adapters[policy])
-            session.mount("http://", self._adapters[policy])
-            session.auth = self._auth
-            session.headers.update(
-                {"Accept": "application/json", "User-Agent": f"pulumi-telnyx-siprec/{__version__}"}
-            )
-            sessions[policy] = session
-        return session
+    def get_call(self, account_sid: str, call_sid: str) -> CallInfo:
+        """Fetches a TeXML call (its `status` says whether it has ended). Raises `NotFoundError` if unknown."""
+        operation = "fetch call"
+        path = f"/texml/Accounts/{path_segment(account_sid)}/Calls/{path_segment(call_sid)}"
+        response = self._transport.request(operation, "GET", path, Policy.IDEMPOTENT)
+        body = self._transport.json_object(operation, "GET", path, response) or {}
+        data = body.get("data")
+        return CallInfo.from_json(data if isinstance(data, dict) else body)
 
-    def _request(
-        self,
-        operation: str,
-        method: str,
-        path: str,
-        policy: _Policy,
-        *,
-        form: Mapping[str, str] | None = None,
-        json: Any = None,
-    ) -> requests.Response:
-        try:
-            response = self._session(policy).request(
-                method,
-                self.base_url + path,
-                data=form,
-                json=json,
-                timeout=(self.timeouts.connect, self.timeouts.read),
-                allow_redirects=False,
-            )
-        except requests.RequestException as err:
-            sent, reason = self._describe_failure(err)
-            where = f"{method} {path}"
-            message = (
-                f"{operation} failed: {where} got no answer ({reason}); the request may have reached Telnyx"
-                if sent
-                else f"{operation} failed: could not reach {self.base_url} for {where} ({reason}); nothing was sent"
-            )
-            raise TelnyxTransportError(self._redact(message), request_sent=sent) from None
-        if response.status_code >= 300:
-            raise self._api_error(operation, method, path, response)
-        return response
+    # SIPREC connectors
 
-    def _describe_failure(self, err: requests.RequestException) -> tuple[bool, str]:
-        """(whether the request may have been sent, a short reason) for a request that got no answer."""
-        if isinstance(err, requests.ConnectTimeout):
-            return False, f"connection timed out after {self.timeouts.connect:g} s"
-        if isinstance(err, requests.ReadTimeout):
-            return True, f"no answer within the {self.timeouts.read:g} s read timeout"
-        if isinstance(err, requests.exceptions.SSLError):
-            return False, "TLS handshake failed"
-        cause: Any = err.args[0] if err.args else err
-        if isinstance(cause, MaxRetryError):
-            cause = cause.reason
-        if isinstance(cause, NewConnectionError):
-            return False, f"could not connect: {str(cause).rsplit(': ', 1)[-1]}"
-        if isinstance(cause, ReadTimeoutError):
-            return True, f"no answer within the {self.timeouts.read:g} s read timeout"
-        if isinstance(cause, ProtocolError):
-            inner = cause.args[-1] if cause.args else cause
-            return True, f"connection dropped before the answer ({type(inner).__name__})"
-        if isinstance(err, requests.ConnectionError):
-            return True, f"connection failed ({type(cause).__name__})"
-        return False, f"{type(err).__name__}: {str(err)[:200]}"
+    def create_connector(self, body: Mapping[str, Any]) -> ConnectorInfo:
+        """Creates a connector from its JSON fields (`name`, `host`, `port`, `app_subdomain`).
 
-    # Answers
-
-    def _api_error(self, operation: str, method: str, path: str, response: requests.Response) -> TelnyxAPIError:
-        status = response.status_code
-        details = self._error_details(response)
-        summary = (
-            "; ".join(str(d) for d in details)
-            if details
-            else f"{response.reason or 'no reason given'}, with {self._body_summary(response)}"
+        A request whose answer was lost (5xx, timeout, dropped connection, unreadable answer) may have created the
+        connector. Names are unique, so the connector is read back: found with these settings, it is the one
+        created; not found, the create is sent again. Raises `ConflictError` when the name is taken already.
+        """
+        operation = "create SIPREC connector"
+        name = str(body["name"])
+        retry = self._transport.retry
+        lost: TelnyxError | None = None
+        for attempt in range(retry.attempts + 1):
+            try:
+                response = self._transport.request(operation, "POST", CONNECTORS_PATH, Policy.NOT_IDEMPOTENT,
+                                                   json=dict(body))
+                return self._connector(operation, "POST", CONNECTORS_PATH, response)
+            except ConflictError as err:
+                if lost is None:
+                    raise ConflictError(
+                        f"{err}; a connector named {name!r} already exists: choose another `name`, or delete that "
+                        "connector if nothing uses it", status=err.status, details=err.details,
+                    ) from None
+            except (ServerError, UnexpectedResponseError) as err:
+                lost = err
+            except TelnyxTransportError as err:
+                if not err.request_sent:
+                    raise
+                lost = err
+            existing = self._find_connector(name)
+            if existing is not None:
+                if existing.matches(body):
+                    return existing
+                raise ConflictError(
+                    f"{operation} failed: a connector named {name!r} exists with other settings (host "
+                    f"{existing.host!r}, port {existing.port}); choose another `name`", status=409,
+                )
+            retry.sleeper(min(8.0, retry.backoff_factor * 2**attempt))
+        raise TelnyxError(
+            f"{lost}; tried {retry.attempts + 1} times, and reading the connector back shows it was not created; "
+            "try again later"
         )
-        message = f"{operation} failed: {method} {path} answered {status}: {summary}"
-        error_class: type[TelnyxAPIError] = TelnyxAPIError
-        if status in (401, 403):
-            error_class = AuthenticationError
-            message += (
-                "; Telnyx rejected the API key (check that it is a current v2 API key)"
-                if status == 401
-                else "; the API key lacks permission for this operation"
-            )
-        elif status == 404:
-            error_class = NotFoundError
-        elif status == 409 or (status == 422 and any(d.code == "10012" for d in details)):
-            error_class = ConflictError
-        elif status in (400, 422):
-            error_class = InvalidRequestError
-        elif status == 429:
-            error_class = RateLimitError
-            message += self._rate_limit_note(response)
-        elif status >= 500:
-            error_class = ServerError
-        elif 300 <= status < 400:
-            message += f"; unexpected redirect to {response.headers.get('Location', '?')!r} (check the base URL)"
-        return error_class(self._redact(message), status=status, details=details)
 
-    @staticmethod
-    def _rate_limit_note(response: requests.Response) -> str:
-        retries = getattr(response.raw, "retries", None)
-        attempts = len(retries.history) + 1 if isinstance(retries, TelnyxRetry) else 1
-        waited = retries.waited if isinstance(retries, TelnyxRetry) else 0.0
-        asked = retries.planned_wait(response.raw) if isinstance(retries, TelnyxRetry) else None
-        note = f"; still rate limited after {attempts} attempt(s) and {waited:g} s of waiting"
-        if asked:
-            note += f" (Telnyx asks to wait {asked:g} s more)"
-        return note + "; wait and try again, or lower the parallelism (`pulumi up --parallel 1`)"
+    def get_connector(self, name: str) -> ConnectorInfo:
+        """Reads a connector. Raises `NotFoundError` if there is none by that name."""
+        operation = "read SIPREC connector"
+        path = f"{CONNECTORS_PATH}/{path_segment(name)}"
+        response = self._transport.request(operation, "GET", path, Policy.IDEMPOTENT)
+        return self._connector(operation, "GET", path, response)
 
-    @staticmethod
-    def _error_details(response: requests.Response) -> tuple[ErrorDetail, ...]:
+    def update_connector(self, name: str, body: Mapping[str, Any]) -> ConnectorInfo:
+        """Replaces a connector's settings (`host`, `port`, `app_subdomain`; null clears it)."""
+        operation = "update SIPREC connector"
+        path = f"{CONNECTORS_PATH}/{path_segment(name)}"
+        response = self._transport.request(operation, "PUT", path, Policy.IDEMPOTENT, json=dict(body))
+        return self._connector(operation, "PUT", path, response)
+
+    def delete_connector(self, name: str) -> None:
+        """Deletes a connector. Raises `NotFoundError` if there is none by that name."""
+        path = f"{CONNECTORS_PATH}/{path_segment(name)}"
+        self._transport.request("delete SIPREC connector", "DELETE", path, Policy.IDEMPOTENT)
+
+    def _find_connector(self, name: str) -> ConnectorInfo | None:
         try:
-            body = response.json()
-        except ValueError:
-            return ()
-        errors = body.get("errors") if isinstance(body, dict) else None
-        if not isinstance(errors, list):
-            return ()
-        return tuple(ErrorDetail.from_json(item) for item in errors[:10])
-
-    @staticmethod
-    def _body_summary(response: requests.Response) -> str:
-        """What kind of body an answer had, for answers that are not what the API documents."""
-        if not response.content:
-            return "an empty body"
-        content_type = response.headers.get("Content-Type", "no content type").split(";")[0]
-        try:
-            body = response.json()
-        except ValueError:
-            return f"a non-JSON body ({content_type})"
-        if not isinstance(body, dict):
-            return "a JSON body that is not an object"
-        return "a JSON object without Telnyx's `errors` list"
-
-    def _json_object(
-        self, operation: str, method: str, path: str, response: requests.Response, *, required: bool = True
-    ) -> dict[str, Any] | None:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if isinstance(body, dict):
-            return body
-        if not required:
+            return self.get_connector(name)
+        except NotFoundError:
             return None
-        raise UnexpectedResponseError(
-            f"{operation} failed: {method} {path} answered {response.status_code} with "
-            f"{self._body_summary(response)} instead of the documented JSON object"
-        )
 
-    def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, REDACTED)
+    def _connector(self, operation: str, method: str, path: str, response: requests.Response) -> ConnectorInfo:
+        body = self._transport.json_object(operation, method, path, response) or {}
+        data = body.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            raise UnexpectedResponseError(
+                f"{operation} failed: {method} {path} answered {response.status_code} without the documented "
+                "`data` object naming the connector"
+            )
+        return ConnectorInfo.from_json(data)

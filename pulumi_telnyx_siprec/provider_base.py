@@ -30,6 +30,13 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown) or (isinstance(value, str) and value == UNKNOWN)
 
 
+def same_value(old: Any, new: Any) -> bool:
+    """Equality as the engine's values mean it: 1800 == 1800.0, but True is not 1."""
+    if isinstance(old, bool) or isinstance(new, bool):
+        return type(old) is type(new) and old == new
+    return bool(old == new)
+
+
 class InputError(ValueError):
     """Inputs that fail their schema reached an operation that needs valid ones (called without `check`)."""
 
@@ -52,9 +59,12 @@ def build_client(settings: ProviderSettings) -> TelnyxClient:
 
 
 class TelnyxProvider(ResourceProvider):
-    """Base of the package's dynamic providers; subclasses set `schema` and implement the operations."""
+    """Base of the package's dynamic providers; subclasses set `schema` and `outputs`, and implement the
+    operations."""
 
     schema: Schema
+    outputs: Mapping[str, str]
+    """Output-only property names (state holds them next to the inputs) and what each holds."""
     # Nothing secret is ever pickled (see __reduce__), so `__provider` need not be encrypted in state.
     serialize_as_secret_always = False
 
@@ -92,15 +102,40 @@ class TelnyxProvider(ResourceProvider):
 
     def checked(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """Normalised inputs for an operation; InputError listing every failure if they are invalid."""
-        outcome = self.schema.check(props, ignore=(PROVIDER_KEY, *self.output_names()))
+        outcome = self.schema.check(props, ignore=(PROVIDER_KEY, *self.outputs))
         if outcome.failures:
             listing = "; ".join(str(f) for f in outcome.failures)
             raise InputError(f"{self.schema.resource} inputs are invalid: {listing}")
         return outcome.inputs
 
-    def output_names(self) -> tuple[str, ...]:
-        """Output-only property names (state holds them next to the inputs)."""
-        return ()
+    def changed_inputs(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> list[str]:
+        """The inputs whose new value differs from the state's, or is not known yet (state from an older
+        version without a defaulted input counts as having the default)."""
+        old_inputs = self.schema.with_defaults(olds)
+        return [
+            name
+            for name in self.schema.names
+            if (name in news) != (name in old_inputs)
+            or (name in news and (is_unknown(news[name]) or not same_value(old_inputs[name], news[name])))
+        ]
+
+    def stored_state(self, props: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(outputs, inputs) as the state holds them, without `__provider`."""
+        outs = {k: v for k, v in props.items() if k != PROVIDER_KEY}
+        return outs, {k: v for k, v in outs.items() if k in self.schema.names}
+
+    @staticmethod
+    def outputs_of(inputs: Mapping[str, Any], returned: Mapping[str, Any]) -> dict[str, Any]:
+        """The checked inputs plus the output-only values an answer carried.
+
+        A returned value never overwrites an input-named output: Telnyx may echo a value normalised, and the
+        state would then differ from the program on every later diff.
+        """
+        outputs = dict(inputs)
+        for name, value in returned.items():
+            if name not in outputs and value is not None:
+                outputs[name] = value
+        return outputs
 
     def _api_key_in_inputs(self, inputs: Mapping[str, Any]) -> list[Failure]:
         api_key = self.settings().api_key

@@ -311,13 +311,16 @@ class Schema:
         """The JSON body for checked inputs: every present wire-keyed property, as is."""
         return {f.wire_key: inputs[f.name] for f in self.fields if f.wire_key and f.name in inputs}
 
-    def from_wire(self, body: Mapping[str, Any]) -> CheckOutcome:
-        """Validates a request body keyed by wire keys (as a server receives it); failures name wire keys."""
+    def from_wire(self, body: Mapping[str, Any], required: Iterable[str] = ()) -> CheckOutcome:
+        """Validates a request body keyed by wire keys (as a server receives it); failures name wire keys.
+
+        `required` lists the wire keys this API operation needs (an API may require fewer than the resource).
+        """
         values: dict[str, Any] = {}
-        failures: list[Failure] = []
+        failures = [Failure(key, "is required") for key in required if body.get(key) is None]
         for key, raw in body.items():
             spec = self._by_wire.get(key)
-            if spec is None:
+            if spec is None or raw is None:
                 continue  # like the real API, ignore keys it does not know
             try:
                 values[spec.name] = spec.decode(raw)
@@ -411,3 +414,28 @@ def http_url(value: str) -> None:
 
 def upper_case(value: str) -> str:
     return value.upper()
+
+
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_IPV4_LIKE = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
+
+
+def host_name(value: str) -> None:
+    """A DNS host name or a dotted IPv4 address: no scheme, port, path or IPv6."""
+    non_empty(value)
+    if "://" in value or value.lower().startswith(("sip:", "sips:")):
+        raise InvalidValueError("must be a host name or IPv4 address, not a URI: drop the scheme (`sip:`, `https://`)")
+    if value.count(":") > 1:
+        raise InvalidValueError("must be a host name or IPv4 address; Telnyx documents no IPv6 here")
+    if ":" in value or "/" in value:
+        raise InvalidValueError("must be a host name or IPv4 address alone: put the port in `port`, and no path")
+    if _IPV4_LIKE.fullmatch(value):
+        if not all(0 <= int(part) <= 255 for part in value.split(".")):
+            raise InvalidValueError(f"must be a valid IPv4 address (each part 0-255), got {describe(value)}")
+        return
+    labels = value.removesuffix(".").split(".")
+    if len(value) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+        raise InvalidValueError(
+            f"must be a host name (letters, digits and inner hyphens, dot-separated labels of up to 63 "
+            f"characters) or an IPv4 address, got {describe(value)}"
+        )

@@ -7,6 +7,9 @@ from .schema import Field, Kind, Schema, http_url, non_empty, one_of, path_segme
 API_KEY_HINT = "set the Telnyx API key with `pulumi config set --secret telnyx:apiKey <key>` instead"
 
 TRACKS = ("both_tracks", "inbound_track", "outbound_track")
+LIVE_CALL_STATUSES = frozenset({"ringing", "in-progress"})
+ENDED_CALL_STATUSES = frozenset({"completed", "canceled", "failed", "busy", "no-answer"})
+"""A call in one of these has ended, and its SIPREC sessions with it."""
 SIP_TRANSPORTS = ("udp", "tcp", "tls")
 CALLBACK_METHODS = ("GET", "POST")
 SESSION_TIMEOUT_RULE = whole_number_in(0, (90, 14440))

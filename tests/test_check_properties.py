@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_telnyx_siprec import SiprecSessionProvider
+from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
 from pulumi_telnyx_siprec.client import path_segment
-from pulumi_telnyx_siprec.session_schema import SESSION_SCHEMA
+from pulumi_telnyx_siprec.provider_base import TelnyxProvider
+from pulumi_telnyx_siprec.schema import Schema
 
 scalars = st.one_of(
     st.none(),
@@ -40,13 +42,44 @@ plausible: dict[str, st.SearchStrategy[Any]] = {
     "sip_transport": st.sampled_from(["udp", "tcp", "tls", "UDP"]),
     "status_callback": st.sampled_from(["https://h.example.com/cb", "http://127.0.0.1:9/x", "ftp://x", "nohost"]),
     "status_callback_method": st.sampled_from(["get", "POST", "Put", ""]),
+    "host": st.sampled_from(["srs.example.com", "10.0.0.1", "sip:x", "h:1", "999.1.1.1", "a..b"]) | st.text(),
+    "port": st.integers(-5, 70000) | st.integers(1, 65535).map(float) | st.floats(),
+    "app_subdomain": st.text(max_size=10),
 }
+# Values every rule accepts, so that the accepting path is exercised on every example.
+id_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="/?#"),
+    min_size=1, max_size=30,
+).filter(lambda s: s not in (".", "..") and not any(c.isspace() for c in s))
+host_names = st.ip_addresses(v=4).map(str) | st.from_regex(
+    r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?){0,3}", fullmatch=True)
+valid: dict[str, st.SearchStrategy[Any]] = {
+    "account_sid": id_text,
+    "call_sid": id_text,
+    "connector_name": st.text(min_size=1, max_size=30),
+    "track": st.sampled_from(["both_tracks", "inbound_track", "outbound_track"]),
+    "include_metadata_custom_headers": st.booleans(),
+    "secure": st.booleans(),
+    "session_timeout_secs": st.just(0) | st.integers(90, 14440) | st.integers(90, 14440).map(float),
+    "sip_transport": st.sampled_from(["udp", "tcp", "tls"]),
+    "status_callback": st.from_regex(
+        r"https?://[a-z][a-z0-9-]{0,20}(\.[a-z]{2,5}){0,2}(:[1-9][0-9]{1,3})?(/[a-zA-Z0-9_.~-]{0,10}){0,3}",
+        fullmatch=True),
+    "status_callback_method": st.sampled_from(["get", "GET", "Post", "POST"]),
+    "host": host_names,
+    "port": st.integers(1, 65535) | st.integers(1, 65535).map(float),
+    "app_subdomain": st.text(min_size=1, max_size=20),
+}
+PROVIDERS = [SiprecSessionProvider, SiprecConnectorProvider]
+# Each resource's wire encoding: the TeXML API takes form fields, the connectors API JSON.
+ENCODERS = {SiprecSessionProvider: Schema.to_form, SiprecConnectorProvider: Schema.to_json}
+PATH_IDS = {SiprecSessionProvider: ("account_sid", "call_sid"), SiprecConnectorProvider: ("name",)}
 
 
 @st.composite
-def property_bags(draw: st.DrawFn) -> dict[str, Any]:
+def property_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
     bag: dict[str, Any] = {}
-    for name in draw(st.lists(st.sampled_from(SESSION_SCHEMA.names), unique=True)):
+    for name in draw(st.lists(st.sampled_from(schema.names), unique=True)):
         bag[name] = draw(st.one_of(plausible[name], json_values, unknowns))
     for key in draw(st.lists(st.text(max_size=12), max_size=2)):
         bag[key] = draw(json_values)
@@ -57,10 +90,12 @@ def _is_named(failure_property: str, reason: str) -> bool:
     return bool(failure_property) or reason.startswith("`") or reason.startswith("property `")
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(property_bags())
-def test_check_never_raises_and_names_every_failure(news: dict[str, Any]) -> None:
-    result = SiprecSessionProvider().check({}, news)
+@pytest.mark.parametrize("provider", PROVIDERS)
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(data=st.data())
+def test_check_never_raises_and_names_every_failure(provider: type[TelnyxProvider], data: st.DataObject) -> None:
+    news = data.draw(property_bags(provider.schema))
+    result = provider().check({}, news)
     for failure in result.failures:
         assert _is_named(failure.property, failure.reason), failure.reason
         assert failure.reason
@@ -71,17 +106,27 @@ def test_check_never_raises_and_names_every_failure(news: dict[str, Any]) -> Non
             assert result.inputs[key] is value
 
 
-@settings(max_examples=600, deadline=None)
-@given(property_bags())
-def test_accepted_inputs_encode_to_a_body_the_schema_decodes_back(news: dict[str, Any]) -> None:
-    result = SiprecSessionProvider().check({}, news)
-    if result.failures or any(isinstance(v, Unknown) for v in result.inputs.values()):
-        return
+@st.composite
+def valid_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
+    """Every required input, and each optional one half the time, with values the rules accept."""
+    names = [f.name for f in schema.fields if f.required or draw(st.booleans())]
+    strategies = {**valid, "name": id_text if schema.spec("name").required else st.text(min_size=1, max_size=30)}
+    return {name: draw(strategies[name]) for name in names}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_valid_inputs_are_accepted_and_encode_to_a_body_the_schema_decodes_back(
+    provider: type[TelnyxProvider], data: st.DataObject
+) -> None:
+    schema = provider.schema
+    result = provider().check({}, data.draw(valid_bags(schema)))
+    assert [(f.property, f.reason) for f in result.failures] == []
     inputs = result.inputs
-    form = SESSION_SCHEMA.to_form(inputs)
-    decoded = SESSION_SCHEMA.from_wire(form)
+    decoded = schema.from_wire(ENCODERS[provider](schema, inputs))
     assert decoded.failures == []
-    assert decoded.inputs == {k: v for k, v in inputs.items() if SESSION_SCHEMA.spec(k).wire_key}
-    for key in ("account_sid", "call_sid"):
+    assert decoded.inputs == {k: v for k, v in inputs.items() if schema.spec(k).wire_key}
+    for key in PATH_IDS[provider]:
         assert "/" not in path_segment(inputs[key])
         assert "?" not in path_segment(inputs[key])

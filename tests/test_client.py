@@ -259,7 +259,7 @@ def test_the_client_refuses_to_be_pickled_and_hides_the_key() -> None:
     with pytest.raises(TypeError, match="must not be pickled"):
         pickle.dumps(client)
     assert API_KEY not in repr(client)
-    assert API_KEY not in repr(client._auth)
+    assert API_KEY not in repr(client._transport._auth)
 
 
 @pytest.mark.parametrize("base_url", ["api.telnyx.com/v2", "ftp://x/v2", "https:///v2", "https://h/v2?x=1"])

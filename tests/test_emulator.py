@@ -481,7 +481,7 @@ def test_the_cli_prints_its_base_url_serves_and_stops_cleanly(stop_signal: signa
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait()
+        process.communicate(timeout=10)
 
 
 def test_the_cli_refuses_a_bad_port() -> None:
@@ -519,3 +519,106 @@ def test_the_samples_are_the_shared_notes_examples() -> None:
     documented = json.loads(re.search(r"```json\n(.*?)\n```", text, re.DOTALL).group(1))  # type: ignore[union-attr]
     assert shape(documented) == shape(start_answer())
     assert documented == {**start_answer(), "uri": documented["uri"]}
+
+
+# Connectors and calls
+
+
+def connectors_url(emulator: Emulator, name: str | None = None) -> str:
+    return f"{emulator.base_url}/siprec_connectors" + (f"/{name}" if name else "")
+
+
+CONNECTOR = {"name": "test-srs", "host": "srs.example.com", "port": 5060}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+
+
+def test_connector_crud_with_the_data_envelope(emulator: Emulator, http: requests.Session) -> None:
+    created = http.post(connectors_url(emulator), json=CONNECTOR, timeout=10)
+    assert created.status_code == 201
+    data = created.json()["data"]
+    assert data["record_type"] == "siprec_connector"
+    assert {k: data[k] for k in CONNECTOR} == CONNECTOR
+    assert data["app_subdomain"] is None
+    assert ISO_DATE.match(data["created_at"])
+    assert ISO_DATE.match(data["updated_at"])
+    assert http.get(connectors_url(emulator, "test-srs"), timeout=10).json() == {"data": data}
+    updated = http.put(connectors_url(emulator, "test-srs"),
+                       json={"host": "10.0.0.9", "port": 5061, "app_subdomain": "rec"}, timeout=10)
+    assert updated.status_code == 200
+    assert {k: updated.json()["data"][k] for k in ("name", "host", "port", "app_subdomain")} == {
+        "name": "test-srs", "host": "10.0.0.9", "port": 5061, "app_subdomain": "rec"}
+    deleted = http.delete(connectors_url(emulator, "test-srs"), timeout=10)
+    assert (deleted.status_code, deleted.content) == (204, b"")
+    gone = http.get(connectors_url(emulator, "test-srs"), timeout=10)
+    assert gone.status_code == 404
+    assert gone.json()["errors"][0]["code"] == "10005"
+    assert http.delete(connectors_url(emulator, "test-srs"), timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer", "detail"),
+    [
+        ({"host": "h", "port": 5060}, "/name", "name is required"),
+        ({"name": "n", "port": 5060}, "/host", "host is required"),
+        ({"name": "n", "host": "h"}, "/port", "port is required"),
+        ({"name": "n", "host": "h", "port": 0}, "/port", "port must be between 1 and 65535, got 0"),
+        ({"name": "n", "host": "sip:h", "port": 5060}, "/host",
+         "host must be a host name or IPv4 address, not a URI: drop the scheme (`sip:`, `https://`)"),
+    ],
+)
+def test_connector_validation_is_422_with_a_pointer(emulator: Emulator, http: requests.Session,
+                                                    body: dict[str, Any], pointer: str, detail: str) -> None:
+    response = http.post(connectors_url(emulator), json=body, timeout=10)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["source"]["pointer"], error["detail"]) == (pointer, detail)
+
+
+def test_a_duplicate_connector_name_is_422_code_10012(emulator: Emulator, http: requests.Session) -> None:
+    assert http.post(connectors_url(emulator), json=CONNECTOR, timeout=10).status_code == 201
+    response = http.post(connectors_url(emulator), json=CONNECTOR, timeout=10)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "10012"
+
+
+def test_connectors_take_json_only(emulator: Emulator, http: requests.Session) -> None:
+    response = http.post(connectors_url(emulator), data=CONNECTOR, timeout=10)
+    assert response.status_code == 415
+
+
+def test_call_fetch_and_hang_up(emulator: Emulator, http: requests.Session, hook: RecordingServer) -> None:
+    call_url = f"{emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}"
+    live = http.get(call_url, timeout=10).json()
+    assert (live["sid"], live["account_sid"], live["status"], live["end_time"]) == (
+        CALL_SID, ACCOUNT_SID, "in-progress", None)
+    assert TELNYX_DATE.match(live["start_time"])
+    callback = hook.base_url.removesuffix("/v2") + "/e"
+    sid = start(http, emulator, ConnectorName="srs", StatusCallback=callback).json()["sid"]
+    assert http.post(call_url, data={"Status": "busy"}, timeout=10).status_code == 422
+    hung_up = http.post(call_url, data={"Status": "completed"}, timeout=10)
+    assert hung_up.status_code == 200
+    assert hung_up.json()["status"] == "completed"
+    assert http.get(call_url, timeout=10).json()["status"] == "completed"
+    state = emulator.wait_until(lambda s: len(s["callbacks"]) == 2)
+    assert [c["event"] for c in state["callbacks"]] == ["siprec-started", "siprec-stopped"]
+    assert state["sessions"][0]["sid"] == sid
+    assert state["sessions"][0]["status"] == "stopped"
+    assert http.get(f"{emulator.base_url}/texml/Accounts/a/Calls/v3:nope", timeout=10).status_code == 404
+
+
+@pytest.mark.parametrize("route", ["connector.create", "connector.read", "connector.update", "connector.delete",
+                                   "call.fetch", "call.update"])
+def test_faults_reach_every_route(emulator: Emulator, http: requests.Session, route: str) -> None:
+    http.post(connectors_url(emulator), json=CONNECTOR, timeout=10)
+    emulator.inject(route, "status", status=503)
+    method, url, kwargs = {
+        "connector.create": ("POST", connectors_url(emulator), {"json": {**CONNECTOR, "name": "b"}}),
+        "connector.read": ("GET", connectors_url(emulator, "test-srs"), {}),
+        "connector.update": ("PUT", connectors_url(emulator, "test-srs"), {"json": {"host": "h", "port": 1}}),
+        "connector.delete": ("DELETE", connectors_url(emulator, "test-srs"), {}),
+        "call.fetch": ("GET", f"{emulator.base_url}/texml/Accounts/a/Calls/{CALL_SID}", {}),
+        "call.update": ("POST", f"{emulator.base_url}/texml/Accounts/a/Calls/{CALL_SID}",
+                        {"data": {"Status": "completed"}}),
+    }[route]
+    assert http.request(method, url, timeout=10, **kwargs).status_code == 503
+    assert http.request(method, url, timeout=10, **kwargs).status_code in (200, 201, 204)

@@ -131,15 +131,26 @@ def test_destroy_stops_the_session(emulator: Emulator, hook: RecordingServer) ->
     assert stack.resources == {}
 
 
-def test_refresh_keeps_the_state_and_destroy_after_a_hang_up_succeeds(emulator: Emulator) -> None:
+def test_refresh_keeps_a_live_session_and_destroy_after_a_hang_up_succeeds(emulator: Emulator) -> None:
     stack = quickstart(emulator)
     up = stack.up()
     refresh = stack.refresh()
     assert refresh.rpc_calls == ["Configure", "Read"]
+    assert refresh.step_kinds() == ["refresh"]
     [resource] = stack.resources.values()
     assert resource.outputs["sid"] == up.outputs["sid"]
     emulator.end_call(CALL)
     assert stack.destroy().step_kinds() == ["delete"]
+
+
+def test_refresh_after_the_call_ended_drops_the_session_and_up_says_the_call_ended(emulator: Emulator) -> None:
+    stack = quickstart(emulator)
+    stack.up()
+    emulator.end_call(CALL)
+    assert stack.refresh().step_kinds() == ["delete"]
+    assert stack.resources == {}
+    with pytest.raises(Exception, match=f"call '{CALL}' has ended \\(status `completed`\\)"):
+        stack.up()
 
 
 def test_a_wrong_key_fails_up_with_telnyx_error_and_no_key_in_it(emulator: Emulator) -> None:
@@ -154,23 +165,29 @@ def test_a_wrong_key_fails_up_with_telnyx_error_and_no_key_in_it(emulator: Emula
 # The example files themselves
 
 
-def test_the_quickstart_installs_this_checkout_into_the_stacks_virtualenv() -> None:
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
-    assert project["main"] == "examples/quickstart/"
+@pytest.mark.parametrize(("project_file", "program", "virtualenv"), [
+    (ROOT / "Pulumi.yaml", QUICKSTART, ".venv"),
+    (ROOT / "examples" / "test-call" / "Pulumi.yaml", ROOT / "examples" / "test-call", "venv"),
+])
+def test_each_example_installs_this_checkout_into_its_stacks_virtualenv(project_file: Path, program: Path,
+                                                                        virtualenv: str) -> None:
+    project = yaml.safe_load(project_file.read_text())
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": virtualenv}}
+    assert (project_file.parent / project.get("main", ".")).resolve() == program
     assert project["config"]["telnyx:baseUrl"] == {"value": "http://127.0.0.1:8787/v2"}
-    requirements = (QUICKSTART / "requirements.txt").read_text().splitlines()
+    requirements = (program / "requirements.txt").read_text().splitlines()
     # Pulumi runs pip in the program directory, so the path is relative to it.
     assert [line for line in requirements if line and not line.startswith("#")] == ["-e ../.."]
-    assert (QUICKSTART / "../..").resolve() == ROOT
+    assert (program / "../..").resolve() == ROOT
 
 
-def test_the_main_command_says_how_to_install_a_missing_pulumi_cli() -> None:
+@pytest.mark.parametrize("script", ["quickstart/run", "test-call/run"])
+def test_the_run_scripts_say_how_to_install_a_missing_pulumi_cli(script: str) -> None:
     path = os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep) if not (Path(d) / "pulumi").exists())
-    result = subprocess.run([str(QUICKSTART / "run")], capture_output=True, text=True,
+    result = subprocess.run([str(ROOT / "examples" / script)], capture_output=True, text=True,
                             env={**os.environ, "PATH": path}, timeout=60)
     assert result.returncode == 127
-    assert "needs the Pulumi CLI, and `pulumi` is not on your PATH" in result.stderr
+    assert f"examples/{script} needs the Pulumi CLI, and `pulumi` is not on your PATH" in result.stderr
     assert "curl -fsSL https://get.pulumi.com | sh" in result.stderr
 
 
@@ -212,3 +229,102 @@ def test_preview_sends_values_not_known_yet_to_check_and_diff(emulator: Emulator
     # The second session's own config is unchanged: it is replaced because its name is now unknown.
     assert replan.step_kinds() == ["replace", "replace"]
     assert emulator.state()["counters"]["requests"] == 2, "preview made no request"
+
+
+# The test-call stack: a connector and a session wired through outputs
+
+
+TEST_CALL = ROOT / "examples" / "test-call"
+CONNECTOR_URN = "urn:pulumi:test::siprec-test-call::pulumi-python:dynamic/telnyx:SiprecConnector::srs"
+SESSION_URN = "urn:pulumi:test::siprec-test-call::pulumi-python:dynamic/telnyx:SiprecSession::recording"
+
+
+def call_stack(emulator: Emulator, **config: str) -> LocalStack:
+    return LocalStack.from_project(
+        TEST_CALL / "Pulumi.yaml",
+        TEST_CALL,
+        {"telnyx:baseUrl": emulator.base_url, "telnyx:apiKey": KEY, "siprec-test-call:callSid": CALL,
+         **{f"siprec-test-call:{k}": v for k, v in config.items()}},
+    )
+
+
+def api(emulator: Emulator, method: str, path: str, **kwargs: Any) -> Any:
+    """A change made outside Pulumi: through the (emulated) Telnyx API, as the portal or the far end would."""
+    import requests
+
+    response = requests.request(method, emulator.base_url + path, headers={"Authorization": f"Bearer {KEY}"},
+                                timeout=10, **kwargs)
+    assert response.status_code < 300, response.text
+    return response
+
+
+def test_the_test_call_stack_up_refresh_after_hang_up_and_destroy(emulator: Emulator) -> None:
+    stack = call_stack(emulator)
+    up = stack.up()
+    assert up.rpc_calls == ["Configure", "Check", "Create", "Check", "Create"]
+    assert up.steps == [("create", CONNECTOR_URN), ("create", SESSION_URN)]
+    state = emulator.state()
+    assert {k: state["connectors"]["test-call-srs"][k] for k in ("host", "port")} == {
+        "host": "srs.example.com", "port": 5060}
+    [session] = state["sessions"]
+    assert session["params"]["ConnectorName"] == "test-call-srs", "the connector's name flows into the session"
+    assert up.outputs == {"connector_name": "test-call-srs", "connector_host": "srs.example.com",
+                          "session_sid": session["sid"], "session_status": "in-progress"}
+
+    api(emulator, "POST", f"/texml/Accounts/any/Calls/{CALL}", data={"Status": "completed"})
+    refresh = stack.refresh()
+    assert refresh.rpc_calls == ["Configure", "Read", "Read"]
+    assert refresh.steps == [("refresh", CONNECTOR_URN), ("delete", SESSION_URN)]
+    assert list(stack.resources) == [CONNECTOR_URN]
+
+    destroy = stack.destroy()
+    assert destroy.steps == [("delete", CONNECTOR_URN)]
+    assert emulator.state()["connectors"] == {}
+
+
+def test_refresh_shows_a_connector_changed_in_the_portal_and_up_puts_it_back(emulator: Emulator) -> None:
+    stack = call_stack(emulator)
+    stack.up()
+    api(emulator, "PUT", "/siprec_connectors/test-call-srs", json={"host": "10.9.9.9", "port": 5070})
+    stack.refresh()
+    drifted = stack.resources[CONNECTOR_URN]
+    assert (drifted.outputs["host"], drifted.outputs["port"]) == ("10.9.9.9", 5070)
+    assert (drifted.inputs["host"], drifted.inputs["port"]) == ("10.9.9.9", 5070)
+    assert stack.preview().steps == [("update", CONNECTOR_URN), ("same", SESSION_URN)]
+    up = stack.up()
+    assert up.rpc_calls == ["Configure", "Check", "Diff", "Update", "Check", "Diff"]
+    connector = emulator.state()["connectors"]["test-call-srs"]
+    assert (connector["host"], connector["port"]) == ("srs.example.com", 5060)
+    assert len(emulator.state()["sessions"]) == 1, "the session was left alone"
+
+
+def test_a_connector_deleted_in_the_portal_leaves_the_state_and_up_recreates_it(emulator: Emulator) -> None:
+    stack = call_stack(emulator)
+    stack.up()
+    api(emulator, "DELETE", "/siprec_connectors/test-call-srs")
+    assert stack.refresh().steps == [("delete", CONNECTOR_URN), ("refresh", SESSION_URN)]
+    assert stack.up().steps == [("create", CONNECTOR_URN), ("same", SESSION_URN)]
+    assert "test-call-srs" in emulator.state()["connectors"]
+
+
+def test_renaming_the_connector_replaces_it_and_the_session_that_uses_it(emulator: Emulator) -> None:
+    stack = call_stack(emulator)
+    stack.up()
+    stack.config["siprec-test-call:connectorName"] = "renamed-srs"
+    up = stack.up()
+    assert up.steps == [("replace", CONNECTOR_URN), ("replace", SESSION_URN)]
+    # The new connector first, then the session moves to it (stopping the old one first: same call), and the
+    # old connector goes last, once nothing uses it.
+    assert up.rpc_calls == ["Configure", "Check", "Diff", "Create", "Check", "Diff", "Delete", "Create", "Delete"]
+    assert [r["route"] for r in emulator.state()["requests"][-4:]] == [
+        "connector.create", "siprec.stop", "siprec.start", "connector.delete"]
+    assert set(emulator.state()["connectors"]) == {"renamed-srs"}
+    old, new = emulator.state()["sessions"]
+    assert (old["status"], new["status"], new["params"]["ConnectorName"]) == ("stopped", "in-progress",
+                                                                              "renamed-srs")
+
+
+def test_the_test_call_stack_refuses_secure_without_port_5061(emulator: Emulator) -> None:
+    with pytest.raises(ValueError, match="secure sessions need the connector's port to be 5061"):
+        call_stack(emulator, secure="true").preview()
+    assert call_stack(emulator, secure="true", srsPort="5061").preview().step_kinds() == ["create", "create"]

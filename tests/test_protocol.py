@@ -16,6 +16,7 @@ from tests.support.recording_server import Recorded, RecordingServer, Reply
 from tests.support.samples import (
     ACCOUNT_SID,
     API_KEY,
+    CALL_SID,
     SIPREC_PATH,
     SIPREC_SID,
     STOP_PATH,
@@ -37,6 +38,8 @@ def answer(request: Recorded) -> Reply:
         return Reply(200, start_answer(track="inbound_track"))
     if request.path == STOP_PATH:
         return Reply(200, stop_answer())
+    if request.method == "GET" and request.path == SIPREC_PATH.removesuffix("/Siprec.json"):
+        return Reply(200, {"sid": CALL_SID, "status": "in-progress"})
     return Reply(404, {"errors": [{"detail": "Resource not found"}]})
 
 
@@ -119,6 +122,8 @@ def test_create_read_delete_through_the_server(provider_server: ProviderServer, 
     assert outs["session_timeout_secs"] == 1800
 
     read_id, read_outs, read_inputs = provider_server.read(id_, outs)
+    fetch = telnyx.requests[-1]
+    assert (fetch.method, fetch.path) == ("GET", SIPREC_PATH.removesuffix("/Siprec.json"))
     assert read_id == id_
     assert read_outs == outs
     assert read_inputs == {**{k: v for k, v in outs.items() if k in inputs}, "__provider": outs["__provider"]}

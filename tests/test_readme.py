@@ -17,7 +17,7 @@ def test_reference_table_matches_the_code(title: str) -> None:
     match = table_pattern(title).search(README)
     regenerate = "run `python -m tests.support.readme_tables --write`"
     assert match, f"README has no `{title}` table; {regenerate}"
-    assert match.group(1) == TABLES[title], f"README's `{title}` table is stale; {regenerate}"
+    assert match.group(1) == TABLES[title] + "\n", f"README's `{title}` table is stale; {regenerate}"
 
 
 def test_the_readme_test_command_is_what_ci_runs() -> None:

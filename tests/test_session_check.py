@@ -8,14 +8,14 @@ import pytest
 from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecSessionProvider
+from tests.support import checks
 from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, session_inputs
 
 REQUIRED = {"account_sid": ACCOUNT_SID, "call_sid": CALL_SID, "connector_name": "my-srs"}
 
 
 def check(news: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    result = SiprecSessionProvider().check({}, news)
-    return result.inputs, {f.property: f.reason for f in result.failures}
+    return checks.check(SiprecSessionProvider(), news)
 
 
 def test_defaults_are_filled_in() -> None:
@@ -68,10 +68,7 @@ def test_the_issue_example_is_valid_and_gets_post_as_callback_method() -> None:
     ],
 )
 def test_accepted_values(prop: str, value: Any, expected: Any) -> None:
-    inputs, failures = check({**REQUIRED, prop: value})
-    assert failures == {}
-    assert inputs[prop] == expected
-    assert type(inputs[prop]) is type(expected)
+    checks.assert_accepted(SiprecSessionProvider(), REQUIRED, prop, value, expected)
 
 
 @pytest.mark.parametrize(
@@ -121,8 +118,7 @@ def test_accepted_values(prop: str, value: Any, expected: Any) -> None:
     ],
 )
 def test_rejected_values_name_the_property_and_say_why(prop: str, value: Any, reason: str) -> None:
-    inputs, failures = check({**REQUIRED, prop: value})
-    assert failures == {prop: reason}
+    inputs = checks.assert_rejected(SiprecSessionProvider(), REQUIRED, prop, value, reason)
     assert inputs[prop] == value or value != value, "a rejected value is returned as given, not lost"
 
 

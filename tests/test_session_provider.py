@@ -13,10 +13,13 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecSessionProvider
-from pulumi_telnyx_siprec.errors import AuthenticationError, ConfigurationError, InvalidRequestError
+from pulumi_telnyx_siprec.errors import AuthenticationError, ConfigurationError, InvalidRequestError, TelnyxError
 from pulumi_telnyx_siprec.provider_base import InputError
+from pulumi_telnyx_siprec.session_provider import CallEndedError
 from tests.support.samples import (
+    ACCOUNT_SID,
     API_KEY,
+    CALL_SID,
     SIPREC_PATH,
     SIPREC_SID,
     STOP_PATH,
@@ -217,12 +220,72 @@ def test_delete_with_a_damaged_state_says_how_to_recover() -> None:
 # read and update
 
 
-def test_read_returns_the_stored_state_unchanged() -> None:
+CALL_URL = f"{BASE}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}"
+
+
+@responses.activate
+def test_read_keeps_the_stored_state_while_the_call_is_live() -> None:
+    responses.get(CALL_URL, json={"sid": CALL_SID, "status": "in-progress"})
     olds = state()
-    result = SiprecSessionProvider().read(SIPREC_SID, olds)
+    result = configured().read(SIPREC_SID, olds)
     assert result.id == SIPREC_SID
     assert result.outs == {k: v for k, v in olds.items() if k != "__provider"}
     assert result.inputs == {k: v for k, v in olds.items() if k in checked() or k == "name"}
+    [call] = responses.calls
+    assert (call.request.method, call.request.url) == ("GET", CALL_URL)
+    assert call.request.headers["Authorization"] == f"Bearer {API_KEY}"
+
+
+@pytest.mark.parametrize("status", ["completed", "canceled", "failed", "busy", "no-answer"])
+@responses.activate
+def test_read_drops_the_session_once_its_call_has_ended(status: str) -> None:
+    responses.get(CALL_URL, json={"sid": CALL_SID, "status": status})
+    result = configured().read(SIPREC_SID, state())
+    assert (result.id, result.outs) == ("", {})
+
+
+@responses.activate
+def test_read_drops_the_session_when_its_call_is_gone() -> None:
+    responses.get(CALL_URL, status=404, json={"errors": [{"detail": "Resource not found"}]})
+    assert configured().read(SIPREC_SID, state()).id == ""
+
+
+@responses.activate
+def test_a_refresh_that_cannot_reach_the_call_fails_clearly() -> None:
+    responses.get(CALL_URL, status=503, json={"errors": [{"code": "10007", "title": "Unexpected error"}]})
+    with pytest.raises(TelnyxError) as caught:
+        configured(**{"telnyx:maxRetries": "1"}).read(SIPREC_SID, state())
+    assert str(caught.value).startswith(
+        f"refresh of SIPREC session {SIPREC_SID} could not tell whether call '{CALL_SID}' is still live: fetch call "
+        "failed: GET"
+    )
+    assert "answered 503: [10007] Unexpected error" in str(caught.value)
+
+
+def test_read_without_a_key_says_how_to_set_one() -> None:
+    with pytest.raises(ConfigurationError, match="pulumi config set --secret telnyx:apiKey"):
+        SiprecSessionProvider().read(SIPREC_SID, state())
+
+
+@pytest.mark.parametrize(
+    ("call_answer", "message"),
+    [
+        ({"json": {"sid": CALL_SID, "status": "completed"}},
+         f"; call '{CALL_SID}' has ended (status `completed`): a SIPREC session needs a call in progress; place a "
+         "new call and set `call_sid` to it"),
+        ({"status": 404, "json": {"errors": [{"detail": "Resource not found"}]}},
+         f"; call '{CALL_SID}' was not found in account '{ACCOUNT_SID}': check `call_sid` and `account_sid` (a "
+         "SIPREC session needs a live call)"),
+    ],
+)
+@responses.activate
+def test_a_start_on_an_ended_or_unknown_call_says_which(call_answer: dict[str, Any], message: str) -> None:
+    responses.post(START_URL, status=404, json={"errors": [{"detail": "Resource not found"}]})
+    responses.get(CALL_URL, **call_answer)
+    with pytest.raises(CallEndedError) as caught:
+        configured().create(checked())
+    assert str(caught.value).endswith(message)
+    assert "answered 404: Resource not found" in str(caught.value)
 
 
 def test_update_returns_complete_outputs() -> None:

@@ -8,19 +8,23 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from ..session_schema import ENDED_CALL_STATUSES
 from .callbacks import CallbackDispatcher
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
-from .state import ENDED_CALL_STATUSES, Answer, EmulatorState, api_error, not_found
+from .state import Answer, CallbackEvent, EmulatorState, api_error, not_found
 
 MAX_BODY_BYTES = 64 * 1024
 KEPT_BODY_CHARS = 2_000
+
+
+Operation = Callable[[EmulatorState, Mapping[str, str], dict[str, Any]], tuple[Answer, list[CallbackEvent]]]
 
 
 @dataclass(frozen=True)
@@ -28,16 +32,38 @@ class Route:
     name: str
     method: str
     pattern: re.Pattern[str]
+    operation: Operation
+    json_only: bool = False
+    """The JSON API (connectors) takes JSON bodies; the TeXML API takes form bodies or JSON."""
 
 
-def _route(name: str, method: str, path: str) -> Route:
-    return Route(name, method, re.compile("^" + path + "$"))
+def _route(name: str, method: str, path: str, operation: Operation, json_only: bool = False) -> Route:
+    return Route(name, method, re.compile("^" + path + "$"), operation, json_only)
+
+
+def _no_events(answer: Answer) -> tuple[Answer, list[CallbackEvent]]:
+    return answer, []
 
 
 _ACCOUNT_CALL = r"/v2/texml/Accounts/(?P<account_sid>[^/]+)/Calls/(?P<call_sid>[^/]+)"
+_CONNECTOR = r"/v2/siprec_connectors/(?P<name>[^/]+)"
 ROUTES = (
-    _route("siprec.start", "POST", _ACCOUNT_CALL + r"/Siprec\.json"),
-    _route("siprec.stop", "POST", _ACCOUNT_CALL + r"/Siprec/(?P<siprec_sid>[^/]+)\.json"),
+    _route("siprec.start", "POST", _ACCOUNT_CALL + r"/Siprec\.json",
+           lambda s, ids, body: s.start_siprec(ids["account_sid"], ids["call_sid"], body, ids["body_format"])),
+    _route("siprec.stop", "POST", _ACCOUNT_CALL + r"/Siprec/(?P<siprec_sid>[^/]+)\.json",
+           lambda s, ids, body: s.stop_siprec(ids["account_sid"], ids["call_sid"], ids["siprec_sid"], body)),
+    _route("call.fetch", "GET", _ACCOUNT_CALL + r"(?:\.json)?",
+           lambda s, ids, _body: _no_events(s.fetch_call(ids["account_sid"], ids["call_sid"]))),
+    _route("call.update", "POST", _ACCOUNT_CALL + r"(?:\.json)?",
+           lambda s, ids, body: s.update_call(ids["account_sid"], ids["call_sid"], body)),
+    _route("connector.create", "POST", r"/v2/siprec_connectors",
+           lambda s, _ids, body: _no_events(s.create_connector(body)), json_only=True),
+    _route("connector.read", "GET", _CONNECTOR,
+           lambda s, ids, _body: _no_events(s.get_connector(ids["name"])), json_only=True),
+    _route("connector.update", "PUT", _CONNECTOR,
+           lambda s, ids, body: _no_events(s.update_connector(ids["name"], body)), json_only=True),
+    _route("connector.delete", "DELETE", _CONNECTOR,
+           lambda s, ids, _body: _no_events(s.delete_connector(ids["name"])), json_only=True),
 )
 ROUTE_NAMES = tuple(r.name for r in ROUTES)
 
@@ -50,11 +76,13 @@ class BodyError(Exception):
         self.answer = answer
 
 
-def parse_body(content_type: str, raw: bytes) -> tuple[dict[str, Any], str]:
-    """The body as a dict and its format (`form` or `json`), as the real API accepts both."""
+def parse_body(content_type: str, raw: bytes, json_only: bool = False) -> tuple[dict[str, Any], str]:
+    """The body as a dict and its format (`form` or `json`); the TeXML API accepts both."""
     media = content_type.split(";")[0].strip().lower()
     if not raw and media in ("", "application/x-www-form-urlencoded", "application/json"):
         return {}, "form" if media != "application/json" else "json"
+    if json_only and media != "application/json":
+        raise BodyError(api_error(415, "10015", "Unsupported media type", "send application/json"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -152,20 +180,18 @@ class Handler(BaseHTTPRequestHandler):
                 return route, {k: unquote(v) for k, v in found.groupdict().items()}
         return None, {}
 
-    def _api(self, route: Route | None, ids: Mapping[str, str], raw: bytes) -> tuple[Answer, list[Any]]:
+    def _api(self, route: Route | None, ids: Mapping[str, str], raw: bytes
+             ) -> tuple[Answer, list[CallbackEvent]]:
         if route is None:
             return not_found(), []
         unauthorised = self._check_auth()
         if unauthorised:
             return unauthorised, []
         try:
-            body, body_format = parse_body(self.headers.get("Content-Type", ""), raw)
+            body, body_format = parse_body(self.headers.get("Content-Type", ""), raw, route.json_only)
         except BodyError as err:
             return err.answer, []
-        state = self.server.state
-        if route.name == "siprec.start":
-            return state.start_siprec(ids["account_sid"], ids["call_sid"], body, body_format)
-        return state.stop_siprec(ids["account_sid"], ids["call_sid"], ids["siprec_sid"], body)
+        return route.operation(self.server.state, {**ids, "body_format": body_format}, body)
 
     def _check_auth(self) -> Answer | None:
         header = self.headers.get("Authorization", "")

@@ -6,6 +6,7 @@ Thread-safe: every operation runs under one lock. Everything is bounded (`Limits
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 from collections import deque
@@ -16,11 +17,9 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
+from ..connector_schema import CONNECTOR_SCHEMA
 from ..schema import Schema
-from ..session_schema import SESSION_SCHEMA
-
-LIVE_CALL_STATUSES = frozenset({"ringing", "in-progress"})
-ENDED_CALL_STATUSES = frozenset({"completed", "canceled", "failed", "busy", "no-answer"})
+from ..session_schema import LIVE_CALL_STATUSES, SESSION_SCHEMA
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class Limits:
 
     calls: int = 10_000
     sessions: int = 100_000
+    connectors: int = 10_000
     kept_requests: int = 2_000
     kept_callbacks: int = 2_000
 
@@ -60,15 +60,41 @@ def telnyx_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(timezone.utc).replace(microsecond=0))
 
 
+def iso_date(moment: datetime) -> str:
+    """The JSON API date format: `2023-08-11T19:12:11.000000Z`."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def resource_not_found(what: str) -> Answer:
+    """The JSON API's 404, in the full error envelope."""
+    return api_error(404, "10005", "Resource not found", f"{what} was not found")
+
+
 @dataclass
 class Call:
     sid: str
     status: str = "in-progress"
     date_created: str = ""
+    date_updated: str = ""
     end_time: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"sid": self.sid, "status": self.status, "date_created": self.date_created, "end_time": self.end_time}
+        return {"sid": self.sid, "status": self.status, "date_created": self.date_created,
+                "date_updated": self.date_updated, "start_time": self.date_created, "end_time": self.end_time}
+
+
+@dataclass
+class Connector:
+    name: str
+    host: str
+    port: int
+    app_subdomain: str | None
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"record_type": "siprec_connector", "name": self.name, "host": self.host, "port": self.port,
+                "app_subdomain": self.app_subdomain, "created_at": self.created_at, "updated_at": self.updated_at}
 
 
 @dataclass
@@ -103,9 +129,9 @@ class CallbackEvent:
     fields: dict[str, str]
 
 
-def validation_failure(schema: Schema, body: Mapping[str, Any]) -> Answer | None:
-    """A 422 for the first invalid documented parameter, or None when the body is valid."""
-    outcome = schema.from_wire({k: v for k, v in body.items() if v is not None})
+def validation_failure(schema: Schema, body: Mapping[str, Any], required: tuple[str, ...] = ()) -> Answer | None:
+    """A 422 for the first invalid or missing documented parameter, or None when the body is valid."""
+    outcome = schema.from_wire(body, required)
     if outcome.ok:
         return None
     first = outcome.failures[0]
@@ -123,6 +149,7 @@ class EmulatorState:
         self.lock = threading.RLock()
         self.calls: dict[str, Call] = {}
         self.sessions: dict[str, Session] = {}
+        self.connectors: dict[str, Connector] = {}
         self.requests: deque[dict[str, Any]] = deque(maxlen=limits.kept_requests)
         self.callbacks: deque[dict[str, Any]] = deque(maxlen=limits.kept_callbacks)
         self.counters = {"requests": 0, "callbacks": 0}
@@ -135,7 +162,8 @@ class EmulatorState:
             if call_sid not in self.calls and len(self.calls) >= self.limits.calls:
                 return api_error(429, "10011", "Too many calls",
                                  f"emulator limit: at most {self.limits.calls} calls; POST /_emulator/reset")
-            self.calls[call_sid] = Call(call_sid, status, telnyx_date(self._clock()))
+            now = telnyx_date(self._clock())
+            self.calls[call_sid] = Call(call_sid, status, now, now)
             return Answer(201, self.calls[call_sid].to_json())
 
     def end_call(self, call_sid: str, status: str = "completed") -> list[CallbackEvent]:
@@ -145,12 +173,36 @@ class EmulatorState:
             if call is None:
                 return []
             call.status = status
-            call.end_time = telnyx_date(self._clock())
+            call.end_time = call.date_updated = telnyx_date(self._clock())
             events = []
             for session in self.sessions.values():
                 if session.call_sid == call_sid and session.status == "in-progress":
                     events += self._stop(session)
             return events
+
+    def fetch_call(self, account_sid: str, call_sid: str) -> Answer:
+        """`GET /texml/Accounts/{account_sid}/Calls/{call_sid}`."""
+        with self.lock:
+            call = self.calls.get(call_sid)
+            if call is None:
+                return not_found()
+            return Answer(200, self._call_json(account_sid, call))
+
+    def update_call(self, account_sid: str, call_sid: str, body: Mapping[str, Any]
+                    ) -> tuple[Answer, list[CallbackEvent]]:
+        """`POST /texml/Accounts/{account_sid}/Calls/{call_sid}` with `Status=completed` hangs up."""
+        if body.get("Status") != "completed":
+            return api_error(422, "10015", "Invalid parameter", "Status must be `completed` (hang up)", "/Status"), []
+        with self.lock:
+            call = self.calls.get(call_sid)
+            if call is None:
+                return not_found(), []
+            events = self.end_call(call_sid) if call.status in LIVE_CALL_STATUSES else []
+            return Answer(200, self._call_json(account_sid, call)), events
+
+    def _call_json(self, account_sid: str, call: Call) -> dict[str, Any]:
+        call_path = f"/texml/Accounts/{quote(account_sid, safe=':')}/Calls/{quote(call.sid, safe=':')}"
+        return {**call.to_json(), "account_sid": account_sid, "uri": self._base_url() + call_path}
 
     def _live_call(self, call_sid: str) -> Call | None:
         call = self.calls.get(call_sid)
@@ -158,13 +210,13 @@ class EmulatorState:
 
     # SIPREC sessions
 
-    def start_siprec(self, account_sid: str, call_sid: str, body: Mapping[str, Any], body_format: str
+    def start_siprec(self, account_sid: str, call_sid: str, body: Mapping[str, Any], body_format: str = "form"
                      ) -> tuple[Answer, list[CallbackEvent]]:
         """`POST .../Calls/{call_sid}/Siprec.json`."""
         invalid = validation_failure(SESSION_SCHEMA, body)
         if invalid:
             return invalid, []
-        checked = SESSION_SCHEMA.from_wire({k: v for k, v in body.items() if v is not None}).inputs
+        checked = SESSION_SCHEMA.from_wire(body).inputs
         with self.lock:
             if self._live_call(call_sid) is None:
                 return not_found(), []
@@ -228,6 +280,56 @@ class EmulatorState:
             fields["SiprecName"] = session.checked["name"]
         return [CallbackEvent(url, session.checked.get("status_callback_method", "POST"), fields)]
 
+    # SIPREC connectors (JSON API, `data` envelope)
+
+    def create_connector(self, body: Mapping[str, Any]) -> Answer:
+        """`POST /siprec_connectors`."""
+        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("name", "host", "port"))
+        if invalid:
+            return invalid
+        values = CONNECTOR_SCHEMA.from_wire(body).inputs
+        with self.lock:
+            if values["name"] in self.connectors:
+                return api_error(422, "10012", "Already exists",
+                                 f"a SIPREC connector named {values['name']!r} already exists", "/name")
+            if len(self.connectors) >= self.limits.connectors:
+                return api_error(429, "10011", "Too many connectors",
+                                 f"emulator limit: at most {self.limits.connectors} connectors; POST /_emulator/reset")
+            now = iso_date(self._clock())
+            connector = Connector(values["name"], values["host"], values["port"], values.get("app_subdomain"),
+                                  now, now)
+            self.connectors[connector.name] = connector
+            return Answer(201, {"data": connector.to_json()})
+
+    def get_connector(self, name: str) -> Answer:
+        """`GET /siprec_connectors/{name}`."""
+        with self.lock:
+            connector = self.connectors.get(name)
+            return Answer(200, {"data": connector.to_json()}) if connector else resource_not_found(
+                f"SIPREC connector {name!r}")
+
+    def update_connector(self, name: str, body: Mapping[str, Any]) -> Answer:
+        """`PUT /siprec_connectors/{name}`: replaces `host`, `port` and `app_subdomain` (absent clears it)."""
+        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("host", "port"))
+        if invalid:
+            return invalid
+        values = CONNECTOR_SCHEMA.from_wire(body).inputs
+        with self.lock:
+            connector = self.connectors.get(name)
+            if connector is None:
+                return resource_not_found(f"SIPREC connector {name!r}")
+            connector.host, connector.port = values["host"], values["port"]
+            connector.app_subdomain = values.get("app_subdomain")
+            connector.updated_at = iso_date(self._clock())
+            return Answer(200, {"data": connector.to_json()})
+
+    def delete_connector(self, name: str) -> Answer:
+        """`DELETE /siprec_connectors/{name}`."""
+        with self.lock:
+            if self.connectors.pop(name, None) is None:
+                return resource_not_found(f"SIPREC connector {name!r}")
+            return Answer(204)
+
     # Records
 
     def record_request(self, entry: dict[str, Any]) -> None:
@@ -245,6 +347,7 @@ class EmulatorState:
         with self.lock:
             self.calls.clear()
             self.sessions.clear()
+            self.connectors.clear()
             self.requests.clear()
             self.callbacks.clear()
             self.counters = {"requests": 0, "callbacks": 0}
@@ -255,9 +358,9 @@ class EmulatorState:
             return {
                 "calls": {sid: call.to_json() for sid, call in self.calls.items()},
                 "sessions": [s.to_json() for s in self.sessions.values()],
+                "connectors": {name: c.to_json() for name, c in self.connectors.items()},
                 "callbacks": list(self.callbacks),
                 "requests": list(self.requests),
                 "counters": dict(self.counters),
-                "limits": {"calls": self.limits.calls, "sessions": self.limits.sessions,
-                           "kept_requests": self.limits.kept_requests, "kept_callbacks": self.limits.kept_callbacks},
+                "limits": dataclasses.asdict(self.limits),
             }

@@ -10,6 +10,7 @@ operations, as a stack's checkpoint is.
 from __future__ import annotations
 
 import asyncio
+import json
 import runpy
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -84,7 +85,8 @@ def project_config(project_file: Path) -> tuple[str, dict[str, str]]:
         full_key = key if ":" in key else f"{name}:{key}"
         value = spec.get("value", spec.get("default")) if isinstance(spec, dict) else spec
         if value is not None:
-            defaults[full_key] = str(value)
+            # As the CLI passes them: booleans as `true`/`false`, everything else as its text.
+            defaults[full_key] = json.dumps(value) if isinstance(value, bool) else str(value)
     return name, defaults
 
 
@@ -133,7 +135,11 @@ class LocalStack:
     def up(self) -> Operation:
         operation = Operation("up")
         with self._server(operation) as server:
-            registered = self._run_program(server, operation, preview=False)
+            engine = self._run_program(server, operation, preview=False)
+            # As the engine does: resources replaced create-before-delete go once everything else is done.
+            for replaced in reversed(engine.replaced):
+                server.delete(replaced.id, replaced.outputs, urn=replaced.urn)
+            registered = engine.registered
             for urn in reversed([u for u in self.resources if u not in registered]):
                 gone = self.resources.pop(urn)
                 server.delete(gone.id, gone.outputs, urn=urn)
@@ -166,7 +172,7 @@ class LocalStack:
 
     # The program
 
-    def _run_program(self, server: ProviderServer, operation: Operation, *, preview: bool) -> set[str]:
+    def _run_program(self, server: ProviderServer, operation: Operation, *, preview: bool) -> _EngineMocks:
         engine = _EngineMocks(self, server, operation, preview)
         with _fresh_event_loop():
             set_root_resource(None)  # type: ignore[arg-type] - a fresh root stack for every run
@@ -180,13 +186,16 @@ class LocalStack:
             _sync_await(run_pulumi_func(lambda: _run_path(program)))
             assert root is not None
             operation.outputs = {name: _resolve(output) for name, output in getattr(root, "outputs", {}).items()}
-        return engine.registered
+        return engine
 
 
 @contextmanager
 def _fresh_event_loop() -> Iterator[None]:
-    """One event loop per program run: a failed run's leftover tasks must not leak into the next run."""
+    """One event loop per program run: a failed run's leftover tasks must not leak into the next run. The
+    thread's previous loop is put back afterwards (Pulumi's mocks expect the thread to have one)."""
+    previous = asyncio.get_event_loop_policy().get_event_loop()
     loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_unretrieved_run_errors_are_reported)
     asyncio.set_event_loop(loop)
     try:
         yield
@@ -196,7 +205,14 @@ def _fresh_event_loop() -> Iterator[None]:
             task.cancel()
         loop.run_until_complete(asyncio.gather(*leftovers, return_exceptions=True))
         loop.close()
-        asyncio.set_event_loop(asyncio.new_event_loop())
+        asyncio.set_event_loop(previous)
+
+
+def _unretrieved_run_errors_are_reported(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    # When a resource fails, Pulumi sets the error on every output's future; run_pulumi_func re-raises it once,
+    # and the futures nobody awaited would otherwise log it again each when garbage-collected.
+    if context.get("message") != "Future exception was never retrieved":
+        loop.default_exception_handler(context)
 
 
 def _run_path(program: str) -> None:
@@ -218,6 +234,8 @@ class _EngineMocks(pulumi.runtime.Mocks):
         self.operation = operation
         self.preview = preview
         self.registered: set[str] = set()
+        self.replaced: list[ResourceState] = []
+        """Old resources of create-before-delete replacements, deleted after the program's run."""
 
     def call(self, _args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         return {}, None
@@ -256,10 +274,9 @@ class _EngineMocks(pulumi.runtime.Mocks):
             return step, prior.id, outputs
         if diff.delete_before_replace:
             server.delete(prior.id, prior.outputs, urn=urn)
-            id_, outputs = server.create(inputs, urn=urn)
         else:
-            id_, outputs = server.create(inputs, urn=urn)
-            server.delete(prior.id, prior.outputs, urn=urn)
+            self.replaced.append(prior)
+        id_, outputs = server.create(inputs, urn=urn)
         self._record(urn, type_token, id_, inputs, outputs)
         return step, id_, outputs
 

@@ -215,8 +215,9 @@ class ProviderServer:
             self._process.kill()
             self._process.wait()
         self._stderr_reader.join(timeout=10)
-        if self._process.stdout is not None:
-            self._process.stdout.close()
+        for pipe in (self._process.stdout, self._process.stderr):
+            if pipe is not None:
+                pipe.close()
 
     def __enter__(self) -> ProviderServer:
         return self

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pulumi_telnyx_siprec.client import RetrySettings, Timeouts
+from pulumi_telnyx_siprec.connector_schema import CONNECTOR_OUTPUTS, CONNECTOR_SCHEMA
 from pulumi_telnyx_siprec.schema import Schema
 from pulumi_telnyx_siprec.session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
 from pulumi_telnyx_siprec.settings import ALL_SETTINGS
@@ -60,6 +61,8 @@ def settings_table() -> str:
 TABLES = {
     "SiprecSession inputs": inputs_table(SESSION_SCHEMA),
     "SiprecSession outputs": outputs_table(SESSION_OUTPUTS),
+    "SiprecConnector inputs": inputs_table(CONNECTOR_SCHEMA),
+    "SiprecConnector outputs": outputs_table(CONNECTOR_OUTPUTS),
     "settings": settings_table(),
 }
 
@@ -68,14 +71,14 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def table_pattern(title: str) -> re.Pattern[str]:
     """Matches one generated table in the README, between its markers; group 1 is the table."""
-    return re.compile(rf"<!-- table: {re.escape(title)} -->\n(.*?)\n<!-- end table -->", re.DOTALL)
+    return re.compile(rf"<!-- table: {re.escape(title)} -->\n((?:(?!<!-- ).*\n)*?)<!-- end table -->")
 
 
 def rewrite_readme() -> None:
     text = README.read_text()
     for title, table in TABLES.items():
         text, count = table_pattern(title).subn(
-            lambda m, table=table: m.group(0).replace(m.group(1), table), text
+            lambda m, table=table: m.group(0).replace(m.group(1), table + "\n"), text
         )
         if count != 1:
             raise SystemExit(f"README.md needs exactly one `<!-- table: {title} -->` section, found {count}")

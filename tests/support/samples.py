@@ -42,6 +42,14 @@ def stop_answer(sid: str = SIPREC_SID) -> dict[str, Any]:
     }
 
 
+CONNECTOR_INPUTS = {"name": "test-srs", "host": "srs.example.com", "port": 5060}
+CONNECTOR_DATA = {
+    "record_type": "siprec_connector", **CONNECTOR_INPUTS, "app_subdomain": None,
+    "created_at": "2026-11-23T10:00:00.000000Z", "updated_at": "2026-11-23T10:00:00.000000Z",
+}
+"""The `data` of a connector answer (section 4 of the API notes), for the connector above."""
+
+
 def session_inputs(**overrides: Any) -> dict[str, Any]:
     """The issue's example SiprecSession inputs, as a program would send them."""
     inputs: dict[str, Any] = {

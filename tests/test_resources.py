@@ -1,4 +1,4 @@
-"""The program side: SiprecSession's type token, Args/keyword forms, declared outputs and pickled provider."""
+"""The program side: each resource's type token, Args/keyword forms, declared outputs and pickled provider."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_telnyx_siprec import SiprecSession, SiprecSessionArgs
+from pulumi_telnyx_siprec import SiprecConnector, SiprecConnectorArgs, SiprecSession, SiprecSessionArgs
+from pulumi_telnyx_siprec.connector_schema import CONNECTOR_OUTPUTS, CONNECTOR_SCHEMA
+from pulumi_telnyx_siprec.schema import Schema
 from pulumi_telnyx_siprec.session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
 from tests.support.samples import ACCOUNT_SID, CALL_SID, SIPREC_SID
 
@@ -68,20 +70,42 @@ def test_keyword_arguments_work_like_args(mocks: RecordingMocks) -> Any:
     return session.sid.apply(verify)
 
 
-def test_every_input_and_output_is_a_declared_output_attribute() -> None:
-    annotations = SiprecSession.__annotations__
-    for name in (*SESSION_SCHEMA.names, *SESSION_OUTPUTS):
+@pytest.mark.parametrize(
+    ("resource", "schema", "outputs"),
+    [(SiprecSession, SESSION_SCHEMA, SESSION_OUTPUTS), (SiprecConnector, CONNECTOR_SCHEMA, CONNECTOR_OUTPUTS)],
+)
+def test_every_input_and_output_is_a_declared_output_attribute(resource: type, schema: Schema,
+                                                              outputs: dict[str, str]) -> None:
+    annotations = resource.__annotations__
+    for name in (*schema.names, *outputs):
         assert name in annotations, name
         assert "pulumi.Output" in str(annotations[name])
 
 
-def test_args_fields_match_the_schema() -> None:
-    fields = {f.name: f for f in dataclasses.fields(SiprecSessionArgs)}
-    assert tuple(fields) == SESSION_SCHEMA.names
-    for spec in SESSION_SCHEMA.fields:
+@pytest.mark.parametrize(("args", "schema"), [(SiprecSessionArgs, SESSION_SCHEMA),
+                                              (SiprecConnectorArgs, CONNECTOR_SCHEMA)])
+def test_args_fields_match_the_schema(args: type, schema: Schema) -> None:
+    fields = {f.name: f for f in dataclasses.fields(args)}
+    assert tuple(fields) == schema.names
+    for spec in schema.fields:
         required = fields[spec.name].default is dataclasses.MISSING
         assert required == spec.required, spec.name
-        assert f":param {spec.name}: " in (SiprecSessionArgs.__doc__ or "")
+        assert f":param {spec.name}: " in (args.__doc__ or "")
+
+
+@pulumi.runtime.test
+def test_the_connector_registers_its_type_and_a_small_provider(mocks: RecordingMocks) -> Any:
+    connector = SiprecConnector("srs", SiprecConnectorArgs(name="test-srs", host="srs.example.com", port=5061))
+
+    def verify(_: Any) -> None:
+        [registered] = mocks.registered
+        assert registered.typ == "pulumi-python:dynamic/telnyx:SiprecConnector"
+        assert {k: registered.inputs[k] for k in ("name", "host", "port")} == {
+            "name": "test-srs", "host": "srs.example.com", "port": 5061}
+        assert len(registered.inputs["__provider"]) < 300
+        assert b"SiprecConnectorProvider" in base64.b64decode(registered.inputs["__provider"])
+
+    return connector.name.apply(verify)
 
 
 @pytest.mark.usefixtures("mocks")

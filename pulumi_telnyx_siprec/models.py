@@ -1,0 +1,98 @@
+"""Typed answers of the Telnyx endpoints this package uses, read leniently (a missing field is None)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _text(body: Mapping[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+@dataclass(frozen=True)
+class SiprecSessionInfo:
+    """A SIPREC session as Telnyx returns it (the inputs other than `track` are not echoed)."""
+
+    sid: str
+    status: str | None
+    account_sid: str | None = None
+    call_sid: str | None = None
+    start_time: str | None = None
+    date_created: str | None = None
+    date_updated: str | None = None
+    uri: str | None = None
+    error_code: str | int | None = None
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> SiprecSessionInfo:
+        error_code = body.get("error_code")
+        return cls(
+            sid=str(body["sid"]),
+            status=_text(body, "status"),
+            account_sid=_text(body, "account_sid"),
+            call_sid=_text(body, "call_sid"),
+            start_time=_text(body, "start_time"),
+            date_created=_text(body, "date_created"),
+            date_updated=_text(body, "date_updated"),
+            uri=_text(body, "uri"),
+            error_code=error_code if isinstance(error_code, (str, int)) and not isinstance(error_code, bool) else None,
+        )
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    """A TeXML call as Telnyx returns it."""
+
+    sid: str | None
+    status: str | None
+    end_time: str | None = None
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> CallInfo:
+        return cls(sid=_text(body, "sid"), status=_text(body, "status"), end_time=_text(body, "end_time"))
+
+
+@dataclass(frozen=True)
+class ConnectorInfo:
+    """A SIPREC connector, from the `data` of Telnyx's answer."""
+
+    name: str
+    host: str | None
+    port: int | None
+    app_subdomain: str | None = None
+    record_type: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ConnectorInfo:
+        return cls(
+            name=str(data["name"]),
+            host=_text(data, "host"),
+            port=_whole_number(data.get("port")),
+            app_subdomain=_text(data, "app_subdomain"),
+            record_type=_text(data, "record_type"),
+            created_at=_text(data, "created_at"),
+            updated_at=_text(data, "updated_at"),
+        )
+
+    def matches(self, body: Mapping[str, Any]) -> bool:
+        """True when this connector has the settings `body` asks for (host names compare case-insensitively)."""
+        return (
+            (self.host or "").lower() == str(body.get("host", "")).lower()
+            and self.port == body.get("port")
+            and self.app_subdomain == body.get("app_subdomain")
+        )

@@ -1,0 +1,163 @@
+"""TelnyxClient's call and connector endpoints: exact wire requests, error paths, and lost-answer recovery."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+import responses
+
+from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient
+from pulumi_telnyx_siprec.errors import ConflictError, NotFoundError, TelnyxError, TelnyxTransportError
+from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, CONNECTOR_DATA, CONNECTOR_INPUTS
+
+BASE = "https://api.telnyx.test/v2"
+CONNECTORS = f"{BASE}/siprec_connectors"
+SRS = f"{CONNECTORS}/test-srs"
+BODY = CONNECTOR_INPUTS
+DATA = CONNECTOR_DATA
+NOT_FOUND = {"errors": [{"code": "10005", "title": "Resource not found", "detail": "no such connector"}]}
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def client(waits: list[float]) -> TelnyxClient:
+    return TelnyxClient(API_KEY, BASE, retry=RetrySettings(attempts=2, sleeper=waits.append))
+
+
+def sent_json(call: responses.Call) -> object:
+    body = call.request.body
+    return json.loads(body.decode() if isinstance(body, bytes) else str(body))
+
+
+@responses.activate
+def test_create_posts_the_json_fields_and_reads_the_data_envelope(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, status=201, json={"data": DATA})
+    info = client.create_connector(BODY)
+    [call] = responses.calls
+    assert call.request.method == "POST"
+    assert call.request.headers["Content-Type"] == "application/json"
+    assert call.request.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert call.request.headers["Accept"] == "application/json"
+    assert sent_json(call) == BODY
+    assert (info.name, info.host, info.port, info.record_type) == ("test-srs", "srs.example.com", 5060,
+                                                                   "siprec_connector")
+    assert info.created_at == "2026-11-23T10:00:00.000000Z"
+
+
+@responses.activate
+def test_a_taken_name_is_a_conflict_that_says_what_to_do(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012", "title": "Already exists",
+                                                             "source": {"pointer": "/name"}}]})
+    with pytest.raises(ConflictError) as caught:
+        client.create_connector(BODY)
+    assert str(caught.value) == (
+        "create SIPREC connector failed: POST /siprec_connectors answered 422: [10012] Already exists (at /name); "
+        "a connector named 'test-srs' already exists: choose another `name`, or delete that connector if nothing "
+        "uses it"
+    )
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_a_lost_create_answer_is_resolved_by_reading_the_connector_back(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, status=502, body="<html>bad gateway</html>", content_type="text/html")
+    responses.get(SRS, json={"data": DATA})
+    info = client.create_connector(BODY)
+    assert info.name == "test-srs"
+    assert [c.request.method for c in responses.calls] == ["POST", "GET"], "no second create"
+
+
+@responses.activate
+def test_a_lost_create_that_did_not_happen_is_sent_again(client: TelnyxClient, waits: list[float]) -> None:
+    responses.post(CONNECTORS, status=500, json={"errors": [{"code": "10007"}]})
+    responses.post(CONNECTORS, status=201, json={"data": DATA})
+    responses.get(SRS, status=404, json=NOT_FOUND)
+    assert client.create_connector(BODY).name == "test-srs"
+    assert [c.request.method for c in responses.calls] == ["POST", "GET", "POST"]
+    assert waits == [0.5]
+
+
+@responses.activate
+def test_a_duplicate_after_a_lost_answer_is_our_own_connector(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, body=requests.ConnectionError("connection reset"))
+    responses.get(SRS, status=404, json=NOT_FOUND)
+    responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012"}]})
+    responses.get(SRS, json={"data": DATA})
+    assert client.create_connector(BODY).port == 5060
+
+
+@responses.activate
+def test_a_connector_found_with_other_settings_is_a_conflict(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, status=503, json={})
+    responses.get(SRS, json={"data": {**DATA, "host": "other.example.com"}})
+    with pytest.raises(ConflictError, match=r"exists with other settings \(host 'other.example.com', port 5060\)"):
+        client.create_connector(BODY)
+
+
+@responses.activate
+def test_a_create_that_keeps_failing_gives_up_saying_nothing_was_left(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, status=500, json={"errors": [{"code": "10007", "title": "Unexpected error"}]})
+    responses.get(SRS, status=404, json=NOT_FOUND)
+    with pytest.raises(TelnyxError) as caught:
+        client.create_connector(BODY)
+    assert str(caught.value).endswith(
+        "answered 500: [10007] Unexpected error; tried 3 times, and reading the connector back shows it was not "
+        "created; try again later"
+    )
+    assert [c.request.method for c in responses.calls] == ["POST", "GET"] * 3
+
+
+@responses.activate
+def test_a_create_that_never_left_is_not_read_back(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, body=requests.ConnectTimeout("connect timed out"))
+    with pytest.raises(TelnyxTransportError, match="nothing was sent"):
+        client.create_connector(BODY)
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_read_update_delete(client: TelnyxClient) -> None:
+    responses.get(SRS, json={"data": DATA})
+    responses.put(SRS, json={"data": {**DATA, "port": 5061}})
+    responses.delete(SRS, status=204)
+    assert client.get_connector("test-srs").host == "srs.example.com"
+    assert client.update_connector("test-srs", {"host": "srs.example.com", "port": 5061,
+                                                "app_subdomain": None}).port == 5061
+    client.delete_connector("test-srs")
+    _get, put, delete = responses.calls
+    assert (put.request.method, put.request.url) == ("PUT", SRS)
+    assert sent_json(put) == {"host": "srs.example.com", "port": 5061, "app_subdomain": None}
+    assert (delete.request.method, delete.request.url) == ("DELETE", SRS)
+
+
+@responses.activate
+def test_a_missing_connector_is_not_found(client: TelnyxClient) -> None:
+    responses.get(SRS, status=404, json=NOT_FOUND)
+    responses.delete(SRS, status=404, json=NOT_FOUND)
+    with pytest.raises(NotFoundError, match=r"read SIPREC connector failed: GET /siprec_connectors/test-srs "
+                                            r"answered 404: \[10005\] Resource not found: no such connector"):
+        client.get_connector("test-srs")
+    with pytest.raises(NotFoundError):
+        client.delete_connector("test-srs")
+
+
+@responses.activate
+def test_an_answer_without_the_data_envelope_is_unexpected(client: TelnyxClient) -> None:
+    responses.get(SRS, json=DATA)
+    with pytest.raises(TelnyxError, match="without the documented `data` object naming the connector"):
+        client.get_connector("test-srs")
+
+
+@responses.activate
+def test_get_call(client: TelnyxClient) -> None:
+    url = f"{BASE}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}"
+    responses.get(url, json={"sid": CALL_SID, "status": "completed", "end_time": "Fri, 11 Aug 2023 19:20:00 +0000"})
+    call = client.get_call(ACCOUNT_SID, CALL_SID)
+    assert (call.sid, call.status) == (CALL_SID, "completed")
+    assert responses.calls[0].request.method == "GET"

@@ -3,7 +3,7 @@ repeated, how to tell whether a request whose answer was lost took effect) and n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -86,13 +86,13 @@ class TelnyxClient:
             raise self._session_may_exist(account_sid, call_sid, path, cause)
         return SiprecSessionInfo.from_json(body)
 
-    def stop_siprec(self, account_sid: str, call_sid: str, siprec_sid: str) -> SiprecSessionInfo | None:
-        """Stops a SIPREC session (`Status=stopped`). Raises `NotFoundError` if the call or session is gone."""
-        operation = "stop SIPREC session"
+    def stop_siprec(self, account_sid: str, call_sid: str, siprec_sid: str) -> SiprecSessionInfo:
+        """Stops a SIPREC session (`Status=stopped`). Raises `NotFoundError` if the call or session is gone
+        (including when a repeated stop finds the session already stopped by the first)."""
         path = f"{self._siprec_path(account_sid, call_sid)[: -len('.json')]}/{path_segment(siprec_sid)}.json"
-        response = self._transport.request(operation, "POST", path, Policy.IDEMPOTENT, form={"Status": "stopped"})
-        body = self._transport.json_object(operation, "POST", path, response, required=False)
-        return SiprecSessionInfo.from_json(body) if body and isinstance(body.get("sid"), str) else None
+        body = self._repeatable("stop SIPREC session", "POST", path, form={"Status": "stopped"},
+                                accept=lambda b: b.get("status") == "stopped")
+        return SiprecSessionInfo.from_json({"sid": siprec_sid, **(body or {})})
 
     @staticmethod
     def _siprec_path(account_sid: str, call_sid: str) -> str:
@@ -112,12 +112,41 @@ class TelnyxClient:
 
     def get_call(self, account_sid: str, call_sid: str) -> CallInfo:
         """Fetches a TeXML call (its `status` says whether it has ended). Raises `NotFoundError` if unknown."""
-        operation = "fetch call"
         path = f"/texml/Accounts/{path_segment(account_sid)}/Calls/{path_segment(call_sid)}"
-        response = self._transport.request(operation, "GET", path, Policy.IDEMPOTENT)
-        body = self._transport.json_object(operation, "GET", path, response) or {}
+        body = self._repeatable("fetch call", "GET", path, accept=lambda b: isinstance(b.get("status"), str)
+                                or isinstance(b.get("data"), dict)) or {}
         data = body.get("data")
         return CallInfo.from_json(data if isinstance(data, dict) else body)
+
+    def _repeatable(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        accept: Callable[[dict[str, Any]], bool],
+        form: Mapping[str, str] | None = None,
+        json: Any = None,
+        empty_ok: bool = False,
+    ) -> dict[str, Any] | None:
+        """Sends an idempotent request and returns its JSON answer (None for an empty one, if `empty_ok`).
+
+        A success answer that is not the documented JSON (a proxy's HTML page, a truncated body) says nothing
+        about whether the request took effect; since repeating it is safe, it is sent once more before failing.
+        """
+        for _ in range(2):
+            response = self._transport.request(operation, method, path, Policy.IDEMPOTENT, form=form, json=json)
+            if empty_ok and not response.content:
+                return None
+            body = self._transport.json_object(operation, method, path, response, required=False)
+            if body is not None and accept(body):
+                return body
+        what = "a JSON object without the documented fields" if body is not None else (
+            self._transport.body_summary(response))
+        raise UnexpectedResponseError(
+            f"{operation} failed: {method} {path} answered {response.status_code} twice with {what}; the request "
+            "is safe to repeat: run the command again"
+        )
 
     # SIPREC connectors
 
@@ -165,22 +194,21 @@ class TelnyxClient:
 
     def get_connector(self, name: str) -> ConnectorInfo:
         """Reads a connector. Raises `NotFoundError` if there is none by that name."""
-        operation = "read SIPREC connector"
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
-        response = self._transport.request(operation, "GET", path, Policy.IDEMPOTENT)
-        return self._connector(operation, "GET", path, response)
+        body = self._repeatable("read SIPREC connector", "GET", path, accept=_has_connector_data)
+        return ConnectorInfo.from_json(body["data"] if body else {})
 
     def update_connector(self, name: str, body: Mapping[str, Any]) -> ConnectorInfo:
         """Replaces a connector's settings (`host`, `port`, `app_subdomain`; null clears it)."""
-        operation = "update SIPREC connector"
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
-        response = self._transport.request(operation, "PUT", path, Policy.IDEMPOTENT, json=dict(body))
-        return self._connector(operation, "PUT", path, response)
+        answer = self._repeatable("update SIPREC connector", "PUT", path, json=dict(body), accept=_has_connector_data)
+        return ConnectorInfo.from_json(answer["data"] if answer else {})
 
     def delete_connector(self, name: str) -> None:
-        """Deletes a connector. Raises `NotFoundError` if there is none by that name."""
+        """Deletes a connector. Raises `NotFoundError` if there is none by that name (including when a repeated
+        delete finds it already deleted by the first)."""
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
-        self._transport.request("delete SIPREC connector", "DELETE", path, Policy.IDEMPOTENT)
+        self._repeatable("delete SIPREC connector", "DELETE", path, empty_ok=True, accept=lambda _b: True)
 
     def _find_connector(self, name: str) -> ConnectorInfo | None:
         try:
@@ -190,10 +218,14 @@ class TelnyxClient:
 
     def _connector(self, operation: str, method: str, path: str, response: requests.Response) -> ConnectorInfo:
         body = self._transport.json_object(operation, method, path, response) or {}
-        data = body.get("data")
-        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        if not _has_connector_data(body):
             raise UnexpectedResponseError(
                 f"{operation} failed: {method} {path} answered {response.status_code} without the documented "
                 "`data` object naming the connector"
             )
-        return ConnectorInfo.from_json(data)
+        return ConnectorInfo.from_json(body["data"])
+
+
+def _has_connector_data(body: Mapping[str, Any]) -> bool:
+    data = body.get("data")
+    return isinstance(data, dict) and isinstance(data.get("name"), str)

@@ -367,7 +367,8 @@ def whole_number_in(*allowed: int | tuple[int, int]) -> Rule:
 
 def _bad_character(value: str, extra: str = "") -> tuple[int, str] | None:
     for index, char in enumerate(value):
-        if char in extra or char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        # Cs: a lone surrogate is not text at all; it cannot be encoded into a request.
+        if char in extra or char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
             return index, char
     return None
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,77 +11,14 @@ from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
 from pulumi_telnyx_siprec.client import path_segment
 from pulumi_telnyx_siprec.provider_base import TelnyxProvider
 from pulumi_telnyx_siprec.schema import Schema
+from tests.support.strategies import property_bags, valid_bags
 
-scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**63), max_value=2**63),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=50),
-    st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=3000),
-)
-json_values = st.recursive(
-    scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
-    max_leaves=8,
-)
-unknowns = st.builds(Unknown)
-
-# Values a user might plausibly write, so that the accepting paths run as often as the failing ones.
-plausible: dict[str, st.SearchStrategy[Any]] = {
-    "account_sid": st.sampled_from(["61bf923e-5e4d-4595-a110-56190ea18a1b", "acct"]) | st.text(max_size=20),
-    "call_sid": st.sampled_from(["v3:9X2vx", "v3:a-b_c", "%2F", "..", "a/../b", "a b"]) | st.text(max_size=20),
-    "connector_name": st.text(max_size=20),
-    "name": st.text(max_size=20),
-    "track": st.sampled_from(["both_tracks", "inbound_track", "outbound_track", "both", ""]),
-    "include_metadata_custom_headers": st.booleans(),
-    "secure": st.booleans(),
-    "session_timeout_secs": st.integers(-10, 20000) | st.integers(-10, 20000).map(float) | st.floats(),
-    "sip_transport": st.sampled_from(["udp", "tcp", "tls", "UDP"]),
-    "status_callback": st.sampled_from(["https://h.example.com/cb", "http://127.0.0.1:9/x", "ftp://x", "nohost"]),
-    "status_callback_method": st.sampled_from(["get", "POST", "Put", ""]),
-    "host": st.sampled_from(["srs.example.com", "10.0.0.1", "sip:x", "h:1", "999.1.1.1", "a..b"]) | st.text(),
-    "port": st.integers(-5, 70000) | st.integers(1, 65535).map(float) | st.floats(),
-    "app_subdomain": st.text(max_size=10),
-}
-# Values every rule accepts, so that the accepting path is exercised on every example.
-id_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="/?#"),
-    min_size=1, max_size=30,
-).filter(lambda s: s not in (".", "..") and not any(c.isspace() for c in s))
-host_names = st.ip_addresses(v=4).map(str) | st.from_regex(
-    r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?){0,3}", fullmatch=True)
-valid: dict[str, st.SearchStrategy[Any]] = {
-    "account_sid": id_text,
-    "call_sid": id_text,
-    "connector_name": st.text(min_size=1, max_size=30),
-    "track": st.sampled_from(["both_tracks", "inbound_track", "outbound_track"]),
-    "include_metadata_custom_headers": st.booleans(),
-    "secure": st.booleans(),
-    "session_timeout_secs": st.just(0) | st.integers(90, 14440) | st.integers(90, 14440).map(float),
-    "sip_transport": st.sampled_from(["udp", "tcp", "tls"]),
-    "status_callback": st.from_regex(
-        r"https?://[a-z][a-z0-9-]{0,20}(\.[a-z]{2,5}){0,2}(:[1-9][0-9]{1,3})?(/[a-zA-Z0-9_.~-]{0,10}){0,3}",
-        fullmatch=True),
-    "status_callback_method": st.sampled_from(["get", "GET", "Post", "POST"]),
-    "host": host_names,
-    "port": st.integers(1, 65535) | st.integers(1, 65535).map(float),
-    "app_subdomain": st.text(min_size=1, max_size=20),
-}
 PROVIDERS = [SiprecSessionProvider, SiprecConnectorProvider]
+EXAMPLES = 500
+"""Per resource and per test."""
 # Each resource's wire encoding: the TeXML API takes form fields, the connectors API JSON.
 ENCODERS = {SiprecSessionProvider: Schema.to_form, SiprecConnectorProvider: Schema.to_json}
 PATH_IDS = {SiprecSessionProvider: ("account_sid", "call_sid"), SiprecConnectorProvider: ("name",)}
-
-
-@st.composite
-def property_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
-    bag: dict[str, Any] = {}
-    for name in draw(st.lists(st.sampled_from(schema.names), unique=True)):
-        bag[name] = draw(st.one_of(plausible[name], json_values, unknowns))
-    for key in draw(st.lists(st.text(max_size=12), max_size=2)):
-        bag[key] = draw(json_values)
-    return bag
 
 
 def _is_named(failure_property: str, reason: str) -> bool:
@@ -91,7 +26,7 @@ def _is_named(failure_property: str, reason: str) -> bool:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(data=st.data())
 def test_check_never_raises_and_names_every_failure(provider: type[TelnyxProvider], data: st.DataObject) -> None:
     news = data.draw(property_bags(provider.schema))
@@ -106,16 +41,8 @@ def test_check_never_raises_and_names_every_failure(provider: type[TelnyxProvide
             assert result.inputs[key] is value
 
 
-@st.composite
-def valid_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
-    """Every required input, and each optional one half the time, with values the rules accept."""
-    names = [f.name for f in schema.fields if f.required or draw(st.booleans())]
-    strategies = {**valid, "name": id_text if schema.spec("name").required else st.text(min_size=1, max_size=30)}
-    return {name: draw(strategies[name]) for name in names}
-
-
 @pytest.mark.parametrize("provider", PROVIDERS)
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(data=st.data())
 def test_valid_inputs_are_accepted_and_encode_to_a_body_the_schema_decodes_back(
     provider: type[TelnyxProvider], data: st.DataObject

@@ -148,10 +148,33 @@ def test_a_missing_connector_is_not_found(client: TelnyxClient) -> None:
 
 
 @responses.activate
-def test_an_answer_without_the_data_envelope_is_unexpected(client: TelnyxClient) -> None:
+def test_an_answer_without_the_data_envelope_is_unexpected_after_one_repeat(client: TelnyxClient) -> None:
     responses.get(SRS, json=DATA)
-    with pytest.raises(TelnyxError, match="without the documented `data` object naming the connector"):
+    with pytest.raises(TelnyxError) as caught:
         client.get_connector("test-srs")
+    assert str(caught.value) == (
+        "read SIPREC connector failed: GET /siprec_connectors/test-srs answered 200 twice with a JSON object "
+        "without the documented fields; the request is safe to repeat: run the command again"
+    )
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_an_unreadable_stop_answer_is_repeated_and_a_404_then_means_stopped(client: TelnyxClient) -> None:
+    stop = f"{BASE}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL_SID}/Siprec/s-1.json"
+    responses.post(stop, body="<html>portal</html>", content_type="text/html")
+    responses.post(stop, status=404, json={"errors": [{"detail": "Resource not found"}]})
+    with pytest.raises(NotFoundError):
+        client.stop_siprec(ACCOUNT_SID, CALL_SID, "s-1")
+    assert len(responses.calls) == 2
+
+
+@responses.activate
+def test_an_unreadable_delete_answer_is_repeated(client: TelnyxClient) -> None:
+    responses.delete(SRS, body="<html>portal</html>", content_type="text/html")
+    responses.delete(SRS, status=204)
+    client.delete_connector("test-srs")
+    assert len(responses.calls) == 2
 
 
 @responses.activate

@@ -112,6 +112,8 @@ def test_accepted_values(prop: str, value: Any, expected: Any) -> None:
         ("call_sid", "v3\nx", "must not contain U+000A (control character) (found at position 2); ids have no "
                               "`/`, `?`, `#`, whitespace or control characters"),
         ("call_sid", "..", "must be an id, not '..' (it would change the request path)"),
+        ("call_sid", "v3:\ud800", "must not contain U+D800 (control character) (found at position 3); ids have no "
+                                   "`/`, `?`, `#`, whitespace or control characters"),
         ("account_sid", "", "must not be empty"),
         ("account_sid", ["a"], "must be a string, got a list"),
         ("account_sid", {"a": 1}, "must be a string, got an object"),

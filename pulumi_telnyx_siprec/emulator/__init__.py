@@ -114,6 +114,10 @@ class Emulator:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def wait_until_idle(self, timeout: float = 10.0) -> dict[str, Any]:
+        """Waits until no API request is being handled (a delayed answer has been sent); returns the state."""
+        return self.wait_until(lambda state: state["counters"]["in_flight"] == 0, timeout)
+
     def wait_until(self, condition: Callable[[dict[str, Any]], bool], timeout: float = 10.0) -> dict[str, Any]:
         """Polls `state()` until `condition` holds (for background work such as callbacks); TimeoutError if not."""
         deadline = time.monotonic() + timeout

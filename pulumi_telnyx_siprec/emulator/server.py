@@ -154,6 +154,13 @@ class Handler(BaseHTTPRequestHandler):
         if path.startswith("/_emulator/"):
             self._control(path)
             return
+        self.server.state.begin_request()
+        try:
+            self._dispatch_api(path)
+        finally:
+            self.server.state.end_request()
+
+    def _dispatch_api(self, path: str) -> None:
         route, ids = self._match(path)
         fault = self.server.faults.take(route.name) if route else None
         if fault is not None and not fault.process:

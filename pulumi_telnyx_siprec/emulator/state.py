@@ -153,6 +153,8 @@ class EmulatorState:
         self.requests: deque[dict[str, Any]] = deque(maxlen=limits.kept_requests)
         self.callbacks: deque[dict[str, Any]] = deque(maxlen=limits.kept_callbacks)
         self.counters = {"requests": 0, "callbacks": 0}
+        self.in_flight = 0
+        """API requests being handled right now (a delayed answer, say); tests wait for it to reach 0."""
 
     # Calls
 
@@ -332,6 +334,14 @@ class EmulatorState:
 
     # Records
 
+    def begin_request(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+
+    def end_request(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
+
     def record_request(self, entry: dict[str, Any]) -> None:
         with self.lock:
             self.counters["requests"] += 1
@@ -361,6 +371,6 @@ class EmulatorState:
                 "connectors": {name: c.to_json() for name, c in self.connectors.items()},
                 "callbacks": list(self.callbacks),
                 "requests": list(self.requests),
-                "counters": dict(self.counters),
+                "counters": {**self.counters, "in_flight": self.in_flight},
                 "limits": dataclasses.asdict(self.limits),
             }

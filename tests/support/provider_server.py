@@ -28,6 +28,12 @@ UNKNOWN = rpc.UNKNOWN
 """Send this as a property value for a value Pulumi does not know yet (Check and Diff during preview)."""
 
 
+_WITH_LOGGING = (
+    "import logging, runpy; logging.basicConfig(level=logging.{level}); "
+    "runpy.run_module('pulumi.dynamic', run_name='__main__', alter_sys=True)"
+)
+
+
 def serialize(props: Mapping[str, Any]) -> struct_pb2.Struct:
     # A private loop: asyncio.run would leave the thread without a current loop, which Pulumi's mocks need.
     loop = asyncio.new_event_loop()
@@ -73,14 +79,20 @@ class ProviderServer:
     project: str = "siprec-tests"
     stderr_lines: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    log_level: str | None = None
+    """With a level (e.g. "DEBUG"), the server's Python logging goes to stderr, where the engine collects a
+    plugin's logs; the server itself is the same module either way."""
 
     def __post_init__(self) -> None:
         self.serialized_provider = serialize_provider(self.provider) if self.provider is not None else None
         env = {k: v for k, v in os.environ.items() if not k.startswith("TELNYX_")}
         env.update(self.env)
         env["PULUMI_PROJECT"] = self.project
+        command = [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:0"]
+        if self.log_level:
+            command[2:4] = ["-c", _WITH_LOGGING.format(level=self.log_level)]
         self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:0"],
+            command,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,

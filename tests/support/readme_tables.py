@@ -58,12 +58,50 @@ def settings_table() -> str:
     return "\n".join(rows)
 
 
+def reliability_table() -> str:
+    """The reliability figures, from the constants the reliability tests assert."""
+    from tests import test_bad_input, test_check_properties, test_reliability
+
+    cases = len(test_reliability.CASES)
+    ambiguous = len(test_reliability.START_FAILS)
+    check_bags = 2 * len(test_check_properties.PROVIDERS) * test_check_properties.EXAMPLES
+    sent = 2 * test_bad_input.ACCEPTED_EXAMPLES
+    paths = 2 * test_bad_input.PATH_EXAMPLES
+    concurrent = test_reliability.CONCURRENT_OPERATIONS
+    rows = [
+        "| figure | value | reproduce with |",
+        "|---|---|---|",
+        f"| fault x operation cases, through the provider server | {cases} ({len(test_reliability.FAULTS)} faults x "
+        f"{len(test_reliability.OPERATIONS)} operations; no sid only on start and stop) | `{RELIABILITY} -k matrix` |",
+        f"| recovered (retried, read back, or repeated) | {cases - ambiguous} | same |",
+        f"| failed with \"a session may exist\" and how to stop it | {ambiguous} (start after 5xx, timeout, drop, "
+        "or an unreadable 200) | same |",
+        "| duplicate sessions started by a retry | 0 | same |",
+        f"| retry bounds held (`telnyx:maxRetryWait` {test_reliability.MAX_RETRY_WAIT:g} s, `telnyx:maxRetries` "
+        f"{test_reliability.MAX_RETRIES}) | gave up after 2 attempts when a second 3 s wait would pass the budget, "
+        f"and after {1 + test_reliability.MAX_RETRIES} attempts of 429s asking no wait | `{RELIABILITY} -k bounded` |",
+        f"| generated inputs tried per run | {check_bags + sent + paths}: {check_bags} property bags into `check`, "
+        f"{sent} valid inputs sent to the emulator, {paths} hostile ids sent as path segments | "
+        f"`{PYTEST} tests/test_check_properties.py tests/test_bad_input.py` |",
+        "| API key leaks found (pickled providers, returned properties, error texts, provider log output, "
+        "emulator records but the auth header) | 0 | `" + RELIABILITY + "` |",
+        f"| concurrent operations, 4 at a time, ~{test_reliability.REJECTED_SHARE:.0%} answered 429 | "
+        f"{2 * concurrent}/{2 * concurrent} succeeded ({concurrent} creates, {concurrent} deletes), 0 duplicates | "
+        f"`{RELIABILITY} -k concurrent` |",
+    ]
+    return "\n".join(rows)
+
+
+PYTEST = ".venv/bin/python -m pytest"
+RELIABILITY = f"{PYTEST} tests/test_reliability.py"
+
 TABLES = {
     "SiprecSession inputs": inputs_table(SESSION_SCHEMA),
     "SiprecSession outputs": outputs_table(SESSION_OUTPUTS),
     "SiprecConnector inputs": inputs_table(CONNECTOR_SCHEMA),
     "SiprecConnector outputs": outputs_table(CONNECTOR_OUTPUTS),
     "settings": settings_table(),
+    "reliability": reliability_table(),
 }
 
 README = Path(__file__).resolve().parents[2] / "README.md"

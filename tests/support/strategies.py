@@ -1,0 +1,85 @@
+"""Hypothesis strategies for property bags: anything at all, and inputs every rule accepts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+from pulumi.output import Unknown
+
+from pulumi_telnyx_siprec.schema import Schema
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**63), max_value=2**63),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=50),
+    st.text(alphabet=st.characters(codec="utf-8"), min_size=1000, max_size=3000),
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+unknowns = st.builds(Unknown)
+
+# Values a user might plausibly write, so that the accepting paths run as often as the failing ones.
+plausible: dict[str, st.SearchStrategy[Any]] = {
+    "account_sid": st.sampled_from(["61bf923e-5e4d-4595-a110-56190ea18a1b", "acct"]) | st.text(max_size=20),
+    "call_sid": st.sampled_from(["v3:9X2vx", "v3:a-b_c", "%2F", "..", "a/../b", "a b"]) | st.text(max_size=20),
+    "connector_name": st.text(max_size=20),
+    "name": st.text(max_size=20),
+    "track": st.sampled_from(["both_tracks", "inbound_track", "outbound_track", "both", ""]),
+    "include_metadata_custom_headers": st.booleans(),
+    "secure": st.booleans(),
+    "session_timeout_secs": st.integers(-10, 20000) | st.integers(-10, 20000).map(float) | st.floats(),
+    "sip_transport": st.sampled_from(["udp", "tcp", "tls", "UDP"]),
+    "status_callback": st.sampled_from(["https://h.example.com/cb", "http://127.0.0.1:9/x", "ftp://x", "nohost"]),
+    "status_callback_method": st.sampled_from(["get", "POST", "Put", ""]),
+    "host": st.sampled_from(["srs.example.com", "10.0.0.1", "sip:x", "h:1", "999.1.1.1", "a..b"]) | st.text(),
+    "port": st.integers(-5, 70000) | st.integers(1, 65535).map(float) | st.floats(),
+    "app_subdomain": st.text(max_size=10),
+}
+# Values every rule accepts, so that the accepting path is exercised on every example.
+id_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Zs", "Zl", "Zp"), blacklist_characters="/?#"),
+    min_size=1, max_size=30,
+).filter(lambda s: s not in (".", "..") and not any(c.isspace() for c in s))
+host_names = st.ip_addresses(v=4).map(str) | st.from_regex(
+    r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?){0,3}", fullmatch=True)
+valid: dict[str, st.SearchStrategy[Any]] = {
+    "account_sid": id_text,
+    "call_sid": id_text,
+    "connector_name": st.text(min_size=1, max_size=30),
+    "track": st.sampled_from(["both_tracks", "inbound_track", "outbound_track"]),
+    "include_metadata_custom_headers": st.booleans(),
+    "secure": st.booleans(),
+    "session_timeout_secs": st.just(0) | st.integers(90, 14440) | st.integers(90, 14440).map(float),
+    "sip_transport": st.sampled_from(["udp", "tcp", "tls"]),
+    "status_callback": st.from_regex(
+        r"https?://[a-z][a-z0-9-]{0,20}(\.[a-z]{2,5}){0,2}(:[1-9][0-9]{1,3})?(/[a-zA-Z0-9_.~-]{0,10}){0,3}",
+        fullmatch=True),
+    "status_callback_method": st.sampled_from(["get", "GET", "Post", "POST"]),
+    "host": host_names,
+    "port": st.integers(1, 65535) | st.integers(1, 65535).map(float),
+    "app_subdomain": st.text(min_size=1, max_size=20),
+}
+
+
+@st.composite
+def property_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
+    bag: dict[str, Any] = {}
+    for name in draw(st.lists(st.sampled_from(schema.names), unique=True)):
+        bag[name] = draw(st.one_of(plausible[name], json_values, unknowns))
+    for key in draw(st.lists(st.text(max_size=12), max_size=2)):
+        bag[key] = draw(json_values)
+    return bag
+
+
+@st.composite
+def valid_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
+    """Every required input, and each optional one half the time, with values the rules accept."""
+    names = [f.name for f in schema.fields if f.required or draw(st.booleans())]
+    strategies = {**valid, "name": id_text if schema.spec("name").required else st.text(min_size=1, max_size=30)}
+    return {name: draw(strategies[name]) for name in names}

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, UpdateResult
 
 from .connector_schema import CONNECTOR_OUTPUTS, CONNECTOR_SCHEMA, REPLACED_ON
 from .errors import NotFoundError
-from .models import ConnectorInfo
 from .provider_base import TelnyxProvider
+
+if TYPE_CHECKING:
+    from .models import ConnectorInfo
 
 log = logging.getLogger(__name__)
 

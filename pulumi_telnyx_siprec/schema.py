@@ -6,7 +6,6 @@ the emulator uses the same `Schema` to decode and validate what it receives.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import unicodedata
@@ -171,14 +170,13 @@ def never_unknown(_value: Any) -> bool:
     return False
 
 
-_CREDENTIAL_NAME = re.compile(
-    r"(api|access|auth|secret|private)[_-]?key|token|secret|passw(or)?d|bearer|authori[sz]ation", re.IGNORECASE
-)
+# Patterns are compiled on first use (re caches them): a Pulumi program imports this module and never needs them.
+_CREDENTIAL_NAME = r"(?i)(api|access|auth|secret|private)[_-]?key|token|secret|passw(or)?d|bearer|authori[sz]ation"
 
 
 def looks_like_credential(name: str) -> bool:
     """True for property names that suggest someone passed a credential as an input."""
-    return bool(_CREDENTIAL_NAME.search(name))
+    return bool(re.search(_CREDENTIAL_NAME, name))
 
 
 def _camel(name: str) -> str:
@@ -231,7 +229,7 @@ class Schema:
         """The property a misspelt or differently-cased name most likely meant."""
         if name.lower() in self._aliases:
             return self._aliases[name.lower()]
-        close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.6)
+        close = _close_matches(name, self.names, cutoff=0.6)
         return close[0] if close else None
 
     def unknown_property(self, name: str) -> Failure:
@@ -332,6 +330,12 @@ class Schema:
 # Rules: small, composable, each raising `InvalidValueError` with a reason that says how to fix the value.
 
 
+def _close_matches(word: str, candidates: Iterable[str], cutoff: float) -> list[str]:
+    import difflib  # only an error message needs it; keep it out of a program's import time
+
+    return difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
+
+
 def non_empty(value: str) -> None:
     if not value:
         raise InvalidValueError("must not be empty")
@@ -344,7 +348,7 @@ def one_of(*choices: str) -> Rule:
         if value in choices:
             return
         listing = ", ".join(f"`{c}`" for c in choices)
-        close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.5)
+        close = _close_matches(value.lower(), choices, cutoff=0.5)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         raise InvalidValueError(f"must be one of {listing}, got {describe(value)}{hint}")
 
@@ -417,8 +421,8 @@ def upper_case(value: str) -> str:
     return value.upper()
 
 
-_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
-_IPV4_LIKE = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_IPV4_LIKE = r"[0-9]+(?:\.[0-9]+){3}"
 
 
 def host_name(value: str) -> None:
@@ -430,12 +434,12 @@ def host_name(value: str) -> None:
         raise InvalidValueError("must be a host name or IPv4 address; Telnyx documents no IPv6 here")
     if ":" in value or "/" in value:
         raise InvalidValueError("must be a host name or IPv4 address alone: put the port in `port`, and no path")
-    if _IPV4_LIKE.fullmatch(value):
+    if re.fullmatch(_IPV4_LIKE, value):
         if not all(0 <= int(part) <= 255 for part in value.split(".")):
             raise InvalidValueError(f"must be a valid IPv4 address (each part 0-255), got {describe(value)}")
         return
     labels = value.removesuffix(".").split(".")
-    if len(value) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels):
+    if len(value) > 253 or not all(re.fullmatch(_HOST_LABEL, label) for label in labels):
         raise InvalidValueError(
             f"must be a host name (letters, digits and inner hyphens, dot-separated labels of up to 63 "
             f"characters) or an IPv4 address, got {describe(value)}"

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -482,6 +483,27 @@ def test_the_cli_prints_its_base_url_serves_and_stops_cleanly(stop_signal: signa
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=10)
+
+
+def test_latency_delays_every_api_answer_but_not_the_control_plane() -> None:
+    with Emulator(api_key=KEY, calls=[CALL_SID], latency=0.5) as running, requests.Session() as http:
+        http.headers.update(AUTH)
+        answered = threading.Event()
+
+        def start_in_background() -> None:
+            start(http, running)
+            answered.set()
+
+        started = time.monotonic()
+        worker = threading.Thread(target=start_in_background)
+        worker.start()
+        # The state answers while the delayed API request is still in flight: the control plane is not delayed.
+        state = running.wait_until(lambda s: s["counters"]["in_flight"] == 1)
+        assert not answered.is_set()
+        assert state["sessions"] == []
+        worker.join()
+        assert time.monotonic() - started >= 0.5
+        assert len(running.state()["sessions"]) == 1
 
 
 def test_the_cli_refuses_a_bad_port() -> None:

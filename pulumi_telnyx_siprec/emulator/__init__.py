@@ -38,14 +38,17 @@ class Emulator:
         seed: int = 0,
         limits: Limits = DEFAULT_LIMITS,
         verbose: bool = False,
+        latency: float = 0.0,
     ) -> None:
-        """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port."""
+        """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
+        added before every API answer, as a network round trip would."""
         self._address = (host, port)
         self._api_key = api_key
         self._state = EmulatorState(lambda: self.base_url, limits)
         self._faults = FaultQueue(seed)
         self._allow_any_callback_host = allow_any_callback_host
         self._verbose = verbose
+        self._latency = latency
         self._server: EmulatorHTTPServer | None = None
         self._callbacks: CallbackDispatcher | None = None
         self._thread: threading.Thread | None = None
@@ -57,7 +60,7 @@ class Emulator:
         self._callbacks = CallbackDispatcher(self._state.record_callback,
                                              allow_any_host=self._allow_any_callback_host)
         self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._callbacks,
-                                          self._api_key, self._verbose)
+                                          self._api_key, self._verbose, self._latency)
         # A short poll interval keeps stop() prompt (shutdown waits for the serving loop's next poll).
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="telnyx-emulator", daemon=True)

@@ -25,7 +25,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="deliver status callbacks to any host, not only loopback")
     parser.add_argument("--seed", type=int, default=0, help="seed for probabilistic faults (default 0)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                        help="add this delay before every API answer, as a network round trip would (default 0)")
     args = parser.parse_args(argv)
+    if not 0 <= args.latency <= 60:
+        parser.error(f"--latency must be from 0 to 60 seconds, got {args.latency:g}")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, got {args.port}")
     return args
@@ -35,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     emulator = Emulator(host=args.host, port=args.port, api_key=args.api_key, calls=args.call,
                         allow_any_callback_host=args.allow_any_callback_host, seed=args.seed,
-                        verbose=args.verbose)
+                        verbose=args.verbose, latency=args.latency)
     try:
         emulator.start()
     except OSError as err:

@@ -110,7 +110,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], state: EmulatorState, faults: FaultQueue,
-                 callbacks: CallbackDispatcher, api_key: str | None, verbose: bool = False) -> None:
+                 callbacks: CallbackDispatcher, api_key: str | None, verbose: bool = False,
+                 latency: float = 0.0) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
         self.state = state
@@ -118,6 +119,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.callbacks = callbacks
         self.api_key = api_key
         self.verbose = verbose
+        self.latency = latency
+        """Seconds added before every API answer, as a network round trip would."""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -156,6 +159,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.server.state.begin_request()
         try:
+            if self.server.latency:
+                time.sleep(self.server.latency)
             self._dispatch_api(path)
         finally:
             self.server.state.end_request()

@@ -123,6 +123,10 @@ class ProviderServer:
             raise RuntimeError(f"provider server printed {line!r} instead of a port: {self.stderr_text()}")
         return int(line)
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def urn(self, name: str = "res") -> str:
         return f"urn:pulumi:test::{self.project}::{self.type_token}::{name}"
 

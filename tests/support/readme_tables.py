@@ -6,6 +6,7 @@ holds them verbatim.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Mapping
@@ -16,6 +17,8 @@ from pulumi_telnyx_siprec.connector_schema import CONNECTOR_OUTPUTS, CONNECTOR_S
 from pulumi_telnyx_siprec.schema import Schema
 from pulumi_telnyx_siprec.session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
 from pulumi_telnyx_siprec.settings import ALL_SETTINGS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _value(value: object) -> str:
@@ -92,6 +95,42 @@ def reliability_table() -> str:
     return "\n".join(rows)
 
 
+BENCHMARK_RESULTS = ROOT / "benchmarks" / "results.json"
+
+
+def benchmark_table() -> str:
+    """The latest benchmark results (benchmarks/results.json) and the machine they were taken on."""
+    from benchmarks.measure import describe
+
+    report = json.loads(BENCHMARK_RESULTS.read_text())
+    machine, settings = report["machine"], report["settings"]
+    lines = [
+        f"Taken {machine['taken']} on {machine['cpu']} ({machine['cores']} cores), {machine['system']}, Python "
+        f"{machine['python']}, pulumi {machine['pulumi']}: medians of {settings['repeats']} repetitions, (min-max).",
+        "",
+        "| measurement | N | ours | baseline | ratio | goal |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in report["results"]:
+        verdict = "" if r["met"] is None else (" met" if r["met"] else " **missed**")
+        ratio = f"{r['ratio']:.2f}x" if r["ratio"] is not None else "-"
+        ours = describe(r["ours"]) if r["ours"] else "; ".join(r["notes"])
+        baseline = describe(r["baseline"])
+        lines.append(f"| {r['name']} | {r['n']} | {ours} | {baseline} | {ratio} | {r['goal']}{verdict} |")
+    return "\n".join(lines)
+
+
+def profile_table() -> str:
+    """Where the provider server's busy time went in the latest benchmark run (py-spy samples)."""
+    sampled = json.loads(BENCHMARK_RESULTS.read_text())["profile"]
+    if not sampled:
+        return "(not sampled: py-spy was not installed)"
+    lines = [f"| owner of the code running ({sampled['samples']} busy samples, {sampled['pairs']} Check + Create "
+             "pairs) | share |", "|---|---|"]
+    lines += [f"| {name} | {share:.0%} |" for name, share in sampled["shares"].items()]
+    return "\n".join(lines)
+
+
 PYTEST = ".venv/bin/python -m pytest"
 RELIABILITY = f"{PYTEST} tests/test_reliability.py"
 
@@ -102,9 +141,11 @@ TABLES = {
     "SiprecConnector outputs": outputs_table(CONNECTOR_OUTPUTS),
     "settings": settings_table(),
     "reliability": reliability_table(),
+    "benchmarks": benchmark_table(),
+    "benchmark profile": profile_table(),
 }
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = ROOT / "README.md"
 
 
 def table_pattern(title: str) -> re.Pattern[str]:

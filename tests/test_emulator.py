@@ -338,6 +338,15 @@ def test_a_delay_fault_answers_late(emulator: Emulator, http: requests.Session) 
     assert state["sessions"][0]["status"] == "in-progress"
 
 
+def test_a_delay_fault_before_processing_answers_normally_late(emulator: Emulator, http: requests.Session) -> None:
+    emulator.inject("siprec.start", "delay", seconds=0.3, process=False)
+    with pytest.raises(requests.ReadTimeout):
+        http.post(start_url(emulator), data={"ConnectorName": "s"}, timeout=(5, 0.1))
+    state = emulator.wait_until_idle()
+    assert [s["status"] for s in state["sessions"]] == ["in-progress"]
+    assert state["requests"][-1]["status"] == 200
+
+
 @pytest.mark.parametrize("process", [False, True])
 def test_a_drop_fault_closes_the_connection_without_an_answer(emulator: Emulator, http: requests.Session,
                                                               process: bool) -> None:

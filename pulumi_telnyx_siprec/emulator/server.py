@@ -168,6 +168,9 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch_api(self, path: str) -> None:
         route, ids = self._match(path)
         fault = self.server.faults.take(route.name) if route else None
+        if fault is not None and fault.kind == "delay" and not fault.process:
+            time.sleep(fault.seconds)  # slow on the way in: then the request is carried out and answered as usual
+            fault = None
         if fault is not None and not fault.process:
             self._answer_with_fault(fault, route, None)
             return

@@ -68,38 +68,38 @@ class TelnyxClient:
         Raises `SessionMayExistError` when the outcome is unknown (the request may have reached Telnyx).
         """
         operation = "start SIPREC session"
-        path = self._siprec_path(account_sid, call_sid)
+        path = f"{self._call_path(account_sid, call_sid)}/Siprec.json"
         try:
             response = self._transport.request(operation, "POST", path, Policy.NOT_IDEMPOTENT, form=form)
         except TelnyxTransportError as err:
             if not err.request_sent:
                 raise
-            raise self._session_may_exist(account_sid, call_sid, path, str(err)) from err
+            raise self._session_may_exist(account_sid, call_sid, str(err)) from err
         except ServerError as err:
-            raise self._session_may_exist(account_sid, call_sid, path, str(err)) from err
+            raise self._session_may_exist(account_sid, call_sid, str(err)) from err
         body = self._transport.json_object(operation, "POST", path, response, required=False)
         if body is None or not isinstance(body.get("sid"), str) or not body["sid"]:
             what = (
                 "a JSON object without a session `sid`" if body is not None else self._transport.body_summary(response)
             )
             cause = f"{operation} failed: POST {path} answered {response.status_code} with {what}"
-            raise self._session_may_exist(account_sid, call_sid, path, cause)
+            raise self._session_may_exist(account_sid, call_sid, cause)
         return SiprecSessionInfo.from_json(body)
 
     def stop_siprec(self, account_sid: str, call_sid: str, siprec_sid: str) -> SiprecSessionInfo:
         """Stops a SIPREC session (`Status=stopped`). Raises `NotFoundError` if the call or session is gone
         (including when a repeated stop finds the session already stopped by the first)."""
-        path = f"{self._siprec_path(account_sid, call_sid)[: -len('.json')]}/{path_segment(siprec_sid)}.json"
+        path = f"{self._call_path(account_sid, call_sid)}/Siprec/{path_segment(siprec_sid)}.json"
         body = self._repeatable("stop SIPREC session", "POST", path, form={"Status": "stopped"},
                                 accept=lambda b: b.get("status") == "stopped")
         return SiprecSessionInfo.from_json({"sid": siprec_sid, **(body or {})})
 
     @staticmethod
-    def _siprec_path(account_sid: str, call_sid: str) -> str:
-        return f"/texml/Accounts/{path_segment(account_sid)}/Calls/{path_segment(call_sid)}/Siprec.json"
+    def _call_path(account_sid: str, call_sid: str) -> str:
+        return f"/texml/Accounts/{path_segment(account_sid)}/Calls/{path_segment(call_sid)}"
 
-    def _session_may_exist(self, account_sid: str, call_sid: str, path: str, cause: str) -> SessionMayExistError:
-        stop_path = path[: -len(".json")] + "/{sid}.json"
+    def _session_may_exist(self, account_sid: str, call_sid: str, cause: str) -> SessionMayExistError:
+        stop_path = self._call_path(account_sid, call_sid) + "/Siprec/{sid}.json"
         message = (
             f"{cause}. The request may have reached Telnyx, so a SIPREC session may now be running on call "
             f"{call_sid!r}; it was not retried, to avoid forking the call twice. To stop it, POST Status=stopped "
@@ -112,7 +112,7 @@ class TelnyxClient:
 
     def get_call(self, account_sid: str, call_sid: str) -> CallInfo:
         """Fetches a TeXML call (its `status` says whether it has ended). Raises `NotFoundError` if unknown."""
-        path = f"/texml/Accounts/{path_segment(account_sid)}/Calls/{path_segment(call_sid)}"
+        path = self._call_path(account_sid, call_sid)
         body = self._repeatable("fetch call", "GET", path, accept=lambda b: isinstance(b.get("status"), str)
                                 or isinstance(b.get("data"), dict)) or {}
         data = body.get("data")

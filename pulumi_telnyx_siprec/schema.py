@@ -124,9 +124,6 @@ def _encode_wire(kind: Kind, value: Any) -> str:
     return str(value)
 
 
-_ALWAYS = "always"
-
-
 @dataclass(frozen=True)
 class Field:
     """One input property: its name, JSON kind, wire key, rules, default and documentation."""
@@ -215,9 +212,6 @@ class Schema:
     def spec(self, name: str) -> Field:
         """The field called `name`."""
         return self._by_name[name]
-
-    def field_for_wire_key(self, key: str) -> Field | None:
-        return self._by_wire.get(key)
 
     def property_for_pointer(self, pointer: str) -> str | None:
         """Maps a JSON pointer from an API error (`/Track`, `/name`) to the property it concerns."""

@@ -191,6 +191,7 @@ class Schema:
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
     _by_wire: dict[str, Field] = field(init=False, repr=False, compare=False)
     _aliases: dict[str, str] = field(init=False, repr=False, compare=False)
+    _position: dict[str, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_name = {f.name: f for f in self.fields}
@@ -204,6 +205,7 @@ class Schema:
         object.__setattr__(self, "_by_name", by_name)
         object.__setattr__(self, "_by_wire", by_wire)
         object.__setattr__(self, "_aliases", aliases)
+        object.__setattr__(self, "_position", {f.name: index for index, f in enumerate(self.fields)})
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -280,8 +282,7 @@ class Schema:
         failures.extend(Failure(f.name, "is required but was not set") for f in self.fields
                         if f.required and f.name not in inputs)
         # In declaration order, whatever order the engine sent the properties in; unknown names last.
-        position = {name: index for index, name in enumerate(self.names)}
-        failures.sort(key=lambda f: position.get(f.property, len(position)))
+        failures.sort(key=lambda f: self._position.get(f.property, len(self._position)))
         return CheckOutcome(self._fill_defaults(inputs), failures)
 
     def with_defaults(self, props: Mapping[str, Any]) -> dict[str, Any]:

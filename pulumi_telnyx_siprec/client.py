@@ -92,7 +92,7 @@ class TelnyxClient:
         path = f"{self._call_path(account_sid, call_sid)}/Siprec/{path_segment(siprec_sid)}.json"
         body = self._repeatable("stop SIPREC session", "POST", path, form={"Status": "stopped"},
                                 accept=lambda b: b.get("status") == "stopped")
-        return SiprecSessionInfo.from_json({"sid": siprec_sid, **(body or {})})
+        return SiprecSessionInfo.from_json({"sid": siprec_sid, **body})
 
     @staticmethod
     def _call_path(account_sid: str, call_sid: str) -> str:
@@ -114,7 +114,7 @@ class TelnyxClient:
         """Fetches a TeXML call (its `status` says whether it has ended). Raises `NotFoundError` if unknown."""
         path = self._call_path(account_sid, call_sid)
         body = self._repeatable("fetch call", "GET", path, accept=lambda b: isinstance(b.get("status"), str)
-                                or isinstance(b.get("data"), dict)) or {}
+                                or isinstance(b.get("data"), dict))
         data = body.get("data")
         return CallInfo.from_json(data if isinstance(data, dict) else body)
 
@@ -128,8 +128,8 @@ class TelnyxClient:
         form: Mapping[str, str] | None = None,
         json: Any = None,
         empty_ok: bool = False,
-    ) -> dict[str, Any] | None:
-        """Sends an idempotent request and returns its JSON answer (None for an empty one, if `empty_ok`).
+    ) -> dict[str, Any]:
+        """Sends an idempotent request and returns its JSON answer (`{}` for an empty one, if `empty_ok`).
 
         A success answer that is not the documented JSON (a proxy's HTML page, a truncated body) says nothing
         about whether the request took effect; since repeating it is safe, it is sent once more before failing.
@@ -137,7 +137,7 @@ class TelnyxClient:
         for _ in range(2):
             response = self._transport.request(operation, method, path, Policy.IDEMPOTENT, form=form, json=json)
             if empty_ok and not response.content:
-                return None
+                return {}
             body = self._transport.json_object(operation, method, path, response, required=False)
             if body is not None and accept(body):
                 return body
@@ -196,13 +196,13 @@ class TelnyxClient:
         """Reads a connector. Raises `NotFoundError` if there is none by that name."""
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
         body = self._repeatable("read SIPREC connector", "GET", path, accept=_has_connector_data)
-        return ConnectorInfo.from_json(body["data"] if body else {})
+        return ConnectorInfo.from_json(body["data"])
 
     def update_connector(self, name: str, body: Mapping[str, Any]) -> ConnectorInfo:
         """Replaces a connector's settings (`host`, `port`, `app_subdomain`; null clears it)."""
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
         answer = self._repeatable("update SIPREC connector", "PUT", path, json=dict(body), accept=_has_connector_data)
-        return ConnectorInfo.from_json(answer["data"] if answer else {})
+        return ConnectorInfo.from_json(answer["data"])
 
     def delete_connector(self, name: str) -> None:
         """Deletes a connector. Raises `NotFoundError` if there is none by that name (including when a repeated

@@ -1,4 +1,5 @@
-"""Pulumi resources for Telnyx SIPREC: declare call-recording forks to a Session Recording Server.
+"""Pulumi resources for Telnyx SIPREC: declare call-recording forks to a Session Recording Server, the connectors
+they send media to, and test calls to record.
 
 The public names load on first use, so that the standard-library emulator (`pulumi_telnyx_siprec.emulator`) runs
 without importing Pulumi or requests.
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .call import TexmlCall, TexmlCallArgs
+    from .call_provider import TexmlCallProvider
     from .connector import SiprecConnector, SiprecConnectorArgs
     from .connector_provider import SiprecConnectorProvider
     from .session import SiprecSession, SiprecSessionArgs
@@ -24,6 +27,9 @@ _EXPORTS = {
     "SiprecSession": ".session",
     "SiprecSessionArgs": ".session",
     "SiprecSessionProvider": ".session_provider",
+    "TexmlCall": ".call",
+    "TexmlCallArgs": ".call",
+    "TexmlCallProvider": ".call_provider",
 }
 
 __all__ = [
@@ -33,6 +39,9 @@ __all__ = [
     "SiprecSession",
     "SiprecSessionArgs",
     "SiprecSessionProvider",
+    "TexmlCall",
+    "TexmlCallArgs",
+    "TexmlCallProvider",
     "__version__",
 ]
 

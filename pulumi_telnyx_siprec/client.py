@@ -1,16 +1,22 @@
 """Typed calls to the Telnyx endpoints this package manages. It knows Telnyx (paths, which requests may be
-repeated, how to tell whether a request whose answer was lost took effect) and nothing of Pulumi."""
+repeated, how to tell whether a request whose answer was lost took effect) and nothing of Pulumi.
+
+Every endpoint, field and error relied on here is listed, with its source, in docs/telnyx-api.md.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
 
 from .errors import (
+    CallMayExistError,
     ConflictError,
+    MayExistError,
     NotFoundError,
     ServerError,
     SessionMayExistError,
@@ -18,12 +24,22 @@ from .errors import (
     TelnyxTransportError,
     UnexpectedResponseError,
 )
-from .models import CallInfo, ConnectorInfo, SiprecSessionInfo
-from .transport import DEFAULT_RETRY, DEFAULT_TIMEOUTS, Policy, RetrySettings, Timeouts, Transport
+from .models import CallInfo, ConnectorInfo, PlacedCall, SiprecSessionInfo
+from .retry import RetryBudget
+from .transport import DEFAULT_RETRY, DEFAULT_TIMEOUTS, IDEMPOTENT, NOT_IDEMPOTENT, RetrySettings, Timeouts, Transport
 
-__all__ = ["CallInfo", "ConnectorInfo", "RetrySettings", "SiprecSessionInfo", "TelnyxClient", "Timeouts"]
+__all__ = [
+    "CallInfo",
+    "ConnectorInfo",
+    "PlacedCall",
+    "RetrySettings",
+    "SiprecSessionInfo",
+    "TelnyxClient",
+    "Timeouts",
+]
 
 CONNECTORS_PATH = "/siprec_connectors"
+T = TypeVar("T")
 
 
 def path_segment(value: str) -> str:
@@ -31,6 +47,11 @@ def path_segment(value: str) -> str:
     if not isinstance(value, str) or value in ("", ".", ".."):
         raise ValueError(f"not usable as an id in a URL path: {value!r}")
     return quote(value, safe=":")
+
+
+def call_path(account_sid: str, call_sid: str) -> str:
+    """The TeXML path of a call; SIPREC paths hang below it."""
+    return f"/texml/Accounts/{path_segment(account_sid)}/Calls/{path_segment(call_sid)}"
 
 
 class TelnyxClient:
@@ -45,6 +66,8 @@ class TelnyxClient:
         retry: RetrySettings = DEFAULT_RETRY,
     ) -> None:
         self._transport = Transport(api_key, base_url, timeouts, retry)
+        self._account_sid: str | None = None
+        self._account_lock = threading.Lock()
 
     @property
     def base_url(self) -> str:
@@ -60,6 +83,17 @@ class TelnyxClient:
         """Closes the pooled connections."""
         self._transport.close()
 
+    # The account
+
+    def account_sid(self) -> str:
+        """The account id the TeXML paths need: the `organization_id` that `GET /whoami` answers (a Telnyx
+        reply in pipecat-examples #226; docs/telnyx-api.md section 4). Asked once per client."""
+        with self._account_lock:
+            if self._account_sid is None:
+                body = self._repeatable("find the account id", "GET", "/whoami", accept=_has_organization_id)
+                self._account_sid = str(body["data"]["organization_id"])
+            return self._account_sid
+
     # SIPREC sessions (TeXML)
 
     def start_siprec(self, account_sid: str, call_sid: str, form: Mapping[str, str]) -> SiprecSessionInfo:
@@ -67,54 +101,105 @@ class TelnyxClient:
 
         Raises `SessionMayExistError` when the outcome is unknown (the request may have reached Telnyx).
         """
-        operation = "start SIPREC session"
-        path = f"{self._call_path(account_sid, call_sid)}/Siprec.json"
+        return self._create_once(
+            "start SIPREC session", f"{call_path(account_sid, call_sid)}/Siprec.json", form=form,
+            read=lambda body: SiprecSessionInfo.from_json(body) if _has_text(body, "sid") else None,
+            missing="a JSON object without a session `sid`",
+            may_exist=lambda cause: self._session_may_exist(account_sid, call_sid, cause),
+        )
+
+    def _create_once(
+        self,
+        operation: str,
+        path: str,
+        *,
+        read: Callable[[dict[str, Any]], T | None],
+        missing: str,
+        may_exist: Callable[[str], MayExistError],
+        form: Mapping[str, str] | None = None,
+        json: Any = None,
+    ) -> T:
+        """POSTs a create that must not be repeated once it may have reached Telnyx. `read` turns the answer into
+        the result (None when the answer lacks what the create needs, described by `missing`); when the outcome
+        is unknown, raises what `may_exist` makes of the cause."""
         try:
-            response = self._transport.request(operation, "POST", path, Policy.NOT_IDEMPOTENT, form=form)
+            response = self._transport.request(operation, "POST", path, NOT_IDEMPOTENT, form=form, json=json)
         except TelnyxTransportError as err:
             if not err.request_sent:
                 raise
-            raise self._session_may_exist(account_sid, call_sid, str(err)) from err
+            raise may_exist(str(err)) from err
         except ServerError as err:
-            raise self._session_may_exist(account_sid, call_sid, str(err)) from err
+            raise may_exist(str(err)) from err
         body = self._transport.json_object(operation, "POST", path, response, required=False)
-        if body is None or not isinstance(body.get("sid"), str) or not body["sid"]:
-            what = (
-                "a JSON object without a session `sid`" if body is not None else self._transport.body_summary(response)
-            )
-            cause = f"{operation} failed: POST {path} answered {response.status_code} with {what}"
-            raise self._session_may_exist(account_sid, call_sid, cause)
-        return SiprecSessionInfo.from_json(body)
+        result = read(body) if body is not None else None
+        if result is None:
+            what = missing if body is not None else self._transport.body_summary(response)
+            where = self._transport.where("POST", path)
+            raise may_exist(f"{operation} failed: {where} answered {response.status_code} with {what}")
+        return result
 
     def stop_siprec(self, account_sid: str, call_sid: str, siprec_sid: str) -> SiprecSessionInfo:
-        """Stops a SIPREC session (`Status=stopped`). Raises `NotFoundError` if the call or session is gone
-        (including when a repeated stop finds the session already stopped by the first)."""
-        path = f"{self._call_path(account_sid, call_sid)}/Siprec/{path_segment(siprec_sid)}.json"
-        body = self._repeatable("stop SIPREC session", "POST", path, form={"Status": "stopped"},
-                                accept=lambda b: b.get("status") == "stopped")
-        return SiprecSessionInfo.from_json({"sid": siprec_sid, **body})
+        """Stops a SIPREC session (`Status=stopped`). Raises `NotFoundError` if the call or session is gone.
 
-    @staticmethod
-    def _call_path(account_sid: str, call_sid: str) -> str:
-        return f"/texml/Accounts/{path_segment(account_sid)}/Calls/{path_segment(call_sid)}"
+        A 200 is success whatever `status` it echoes: the documented example answer to this very request shows
+        `"status": "in-progress"` (docs/telnyx-api.md section 5).
+        """
+        path = f"{call_path(account_sid, call_sid)}/Siprec/{path_segment(siprec_sid)}.json"
+        body = self._repeatable("stop SIPREC session", "POST", path, form={"Status": "stopped"},
+                                accept=lambda _body: True)
+        return SiprecSessionInfo.from_json({**body, "sid": siprec_sid})
 
     def _session_may_exist(self, account_sid: str, call_sid: str, cause: str) -> SessionMayExistError:
-        stop_path = self._call_path(account_sid, call_sid) + "/Siprec/{sid}.json"
+        scrub = self._transport.scrub
+        stop_path = scrub(call_path(account_sid, call_sid)) + "/Siprec/{sid}.json"
         message = (
             f"{cause}. The request may have reached Telnyx, so a SIPREC session may now be running on call "
-            f"{call_sid!r}; it was not retried, to avoid forking the call twice. To stop it, POST Status=stopped "
-            f"to {self.base_url}{stop_path} with the session sid (sent to your status callback as SiprecSid), "
-            "or stop it by name with TeXML <Stop><Siprec name=...>, or end the call; then try again."
+            f"{scrub(repr(call_sid))}; it was not retried, to avoid forking the call twice. To stop it, POST "
+            f"Status=stopped to {scrub(self.base_url)}{stop_path} with the session sid (sent to your status "
+            "callback as SiprecSid), or stop it by name with TeXML <Stop><Siprec name=...>, or end the call; "
+            "then try again."
         )
-        return SessionMayExistError(self._transport.redact(message), account_sid=account_sid, call_sid=call_sid)
+        return SessionMayExistError(message, account_sid=account_sid, call_sid=call_sid)
 
     # Calls
 
-    def get_call(self, account_sid: str, call_sid: str) -> CallInfo:
-        """Fetches a TeXML call (its `status` says whether it has ended). Raises `NotFoundError` if unknown."""
-        path = self._call_path(account_sid, call_sid)
-        body = self._repeatable("fetch call", "GET", path, accept=lambda b: isinstance(b.get("status"), str)
-                                or isinstance(b.get("data"), dict))
+    def place_call(self, connection_id: str, body: Mapping[str, Any]) -> PlacedCall:
+        """Places an outbound TeXML call through a TeXML application (connection): `POST /texml/calls/{id}`
+        with a JSON body (docs/telnyx-api.md section 1a). Never repeated once it may have reached Telnyx: a
+        second create would place a second call. Raises `CallMayExistError` when the outcome is unknown."""
+        return self._create_once(
+            "place TeXML call", f"/texml/calls/{path_segment(connection_id)}", json=dict(body),
+            read=PlacedCall.from_json, missing="a JSON object without `call_sid`",
+            may_exist=lambda cause: self._call_may_exist(body, cause),
+        )
+
+    def _call_may_exist(self, body: Mapping[str, Any], cause: str) -> CallMayExistError:
+        scrub = self._transport.scrub
+        message = (
+            f"{cause}. The request may have reached Telnyx, so a call from {scrub(repr(body.get('From')))} to "
+            f"{scrub(repr(body.get('To')))} may have been placed; it was not retried, to avoid placing a second "
+            "call. Look for it in the Mission Control portal's call logs (or your status callback's CallSid) and "
+            f"hang it up with POST Status=completed to {scrub(self.base_url)}/texml/Accounts/<account>/Calls/"
+            "<call sid>; then try again."
+        )
+        return CallMayExistError(message)
+
+    def get_call(self, account_sid: str, call_sid: str, *, just_placed: bool = False) -> CallInfo:
+        """Fetches a TeXML call (its `status` says whether it has ended). Raises `NotFoundError` if unknown.
+
+        The fetch is documented as eventually consistent (docs/telnyx-api.md section 2): with `just_placed`,
+        a 404 is retried within the retry budget before it is believed.
+        """
+        path = call_path(account_sid, call_sid)
+        body = self._repeatable("fetch call", "GET", path, accept=_has_call_status,
+                                also_retry=(404,) if just_placed else ())
+        data = body.get("data")
+        return CallInfo.from_json(data if isinstance(data, dict) else body)
+
+    def hang_up(self, account_sid: str, call_sid: str) -> CallInfo:
+        """Ends a call (`Status=completed`). Raises `NotFoundError` if the call is unknown."""
+        path = call_path(account_sid, call_sid)
+        body = self._repeatable("hang up call", "POST", path, form={"Status": "completed"}, accept=lambda _b: True)
         data = body.get("data")
         return CallInfo.from_json(data if isinstance(data, dict) else body)
 
@@ -128,14 +213,20 @@ class TelnyxClient:
         form: Mapping[str, str] | None = None,
         json: Any = None,
         empty_ok: bool = False,
+        also_retry: tuple[int, ...] = (),
     ) -> dict[str, Any]:
         """Sends an idempotent request and returns its JSON answer (`{}` for an empty one, if `empty_ok`).
 
         A success answer that is not the documented JSON (a proxy's HTML page, a truncated body) says nothing
-        about whether the request took effect; since repeating it is safe, it is sent once more before failing.
+        about whether the request took effect; since repeating it is safe, it is sent once more (within the same
+        retry budget) before failing.
         """
-        for _ in range(2):
-            response = self._transport.request(operation, method, path, Policy.IDEMPOTENT, form=form, json=json)
+        budget = self._transport.budget()
+        policy = IDEMPOTENT.also(*also_retry)
+        sent = 0
+        while sent == 0 or (sent == 1 and budget.repeat()):
+            sent += 1
+            response = self._transport.request(operation, method, path, policy, budget=budget, form=form, json=json)
             if empty_ok and not response.content:
                 return {}
             body = self._transport.json_object(operation, method, path, response, required=False)
@@ -143,9 +234,10 @@ class TelnyxClient:
                 return body
         what = "a JSON object without the documented fields" if body is not None else (
             self._transport.body_summary(response))
+        times = "twice" if sent == 2 else "once (the retry budget left no room for a second try)"
         raise UnexpectedResponseError(
-            f"{operation} failed: {method} {path} answered {response.status_code} twice with {what}; the request "
-            "is safe to repeat: run the command again"
+            f"{operation} failed: {self._transport.where(method, path)} answered {response.status_code} {times} "
+            f"with {what}; the request is safe to repeat: run the command again"
         )
 
     # SIPREC connectors
@@ -155,22 +247,26 @@ class TelnyxClient:
 
         A request whose answer was lost (5xx, timeout, dropped connection, unreadable answer) may have created the
         connector. Names are unique, so the connector is read back: found with these settings, it is the one
-        created; not found, the create is sent again. Raises `ConflictError` when the name is taken already.
+        created; not found, the create is sent again, within the same retry budget. Raises `ConflictError` when
+        the name is taken already.
         """
         operation = "create SIPREC connector"
         name = str(body["name"])
-        retry = self._transport.retry
+        budget = self._transport.budget()
         lost: TelnyxError | None = None
-        for attempt in range(retry.attempts + 1):
+        attempts = 0
+        while True:
+            attempts += 1
             try:
-                response = self._transport.request(operation, "POST", CONNECTORS_PATH, Policy.NOT_IDEMPOTENT,
-                                                   json=dict(body))
+                response = self._transport.request(operation, "POST", CONNECTORS_PATH, NOT_IDEMPOTENT,
+                                                   budget=budget, json=dict(body))
                 return self._connector(operation, "POST", CONNECTORS_PATH, response)
             except ConflictError as err:
                 if lost is None:
                     raise ConflictError(
-                        f"{err}; a connector named {name!r} already exists: choose another `name`, or delete that "
-                        "connector if nothing uses it", status=err.status, details=err.details,
+                        f"{err}; a connector named {self._transport.scrub(repr(name))} already exists: choose "
+                        "another `name`, or delete that connector if nothing uses it",
+                        status=err.status, details=err.details,
                     ) from None
             except (ServerError, UnexpectedResponseError) as err:
                 lost = err
@@ -178,28 +274,33 @@ class TelnyxClient:
                 if not err.request_sent:
                     raise
                 lost = err
-            existing = self._find_connector(name)
+            existing = self._find_connector(name, budget)
             if existing is not None:
                 if existing.matches(body):
                     return existing
                 raise ConflictError(
-                    f"{operation} failed: a connector named {name!r} exists with other settings (host "
-                    f"{existing.host!r}, port {existing.port}); choose another `name`", status=409,
+                    f"{operation} failed: a connector named {self._transport.scrub(repr(name))} exists with other "
+                    f"settings (host {self._transport.scrub(repr(existing.host))}, port {existing.port}); choose "
+                    "another `name`", status=409,
                 )
-            retry.sleeper(min(8.0, retry.backoff_factor * 2**attempt))
-        raise TelnyxError(
-            f"{lost}; tried {retry.attempts + 1} times, and reading the connector back shows it was not created; "
-            "try again later"
-        )
+            if not budget.repeat():
+                raise TelnyxError(
+                    f"{lost}; tried {'once' if attempts == 1 else f'{attempts} times'} within the retry budget, and "
+                    "reading the connector back shows it was not created; try again later"
+                )
 
-    def get_connector(self, name: str) -> ConnectorInfo:
+    def get_connector(self, name: str, budget: RetryBudget | None = None) -> ConnectorInfo:
         """Reads a connector. Raises `NotFoundError` if there is none by that name."""
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
+        if budget is not None:  # part of another operation (a create's read-back): one request, that budget
+            response = self._transport.request("read SIPREC connector", "GET", path, IDEMPOTENT, budget=budget)
+            return self._connector("read SIPREC connector", "GET", path, response)
         body = self._repeatable("read SIPREC connector", "GET", path, accept=_has_connector_data)
         return ConnectorInfo.from_json(body["data"])
 
     def update_connector(self, name: str, body: Mapping[str, Any]) -> ConnectorInfo:
-        """Replaces a connector's settings (`host`, `port`, `app_subdomain`; null clears it)."""
+        """Replaces a connector's settings. The body is create's: `name`, `host` and `port` are all required
+        (spec `SiprecConnector`; telnyx-python `siprec_connector_update_params.py`)."""
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
         answer = self._repeatable("update SIPREC connector", "PUT", path, json=dict(body), accept=_has_connector_data)
         return ConnectorInfo.from_json(answer["data"])
@@ -210,9 +311,9 @@ class TelnyxClient:
         path = f"{CONNECTORS_PATH}/{path_segment(name)}"
         self._repeatable("delete SIPREC connector", "DELETE", path, empty_ok=True, accept=lambda _b: True)
 
-    def _find_connector(self, name: str) -> ConnectorInfo | None:
+    def _find_connector(self, name: str, budget: RetryBudget) -> ConnectorInfo | None:
         try:
-            return self.get_connector(name)
+            return self.get_connector(name, budget)
         except NotFoundError:
             return None
 
@@ -220,12 +321,26 @@ class TelnyxClient:
         body = self._transport.json_object(operation, method, path, response) or {}
         if not _has_connector_data(body):
             raise UnexpectedResponseError(
-                f"{operation} failed: {method} {path} answered {response.status_code} without the documented "
-                "`data` object naming the connector"
+                f"{operation} failed: {self._transport.where(method, path)} answered {response.status_code} "
+                "without the documented `data` object naming the connector"
             )
         return ConnectorInfo.from_json(body["data"])
+
+
+def _has_text(body: Mapping[str, Any], key: str) -> bool:
+    return isinstance(body.get(key), str) and bool(body[key])
 
 
 def _has_connector_data(body: Mapping[str, Any]) -> bool:
     data = body.get("data")
     return isinstance(data, dict) and isinstance(data.get("name"), str)
+
+
+def _has_call_status(body: Mapping[str, Any]) -> bool:
+    data = body.get("data")
+    return isinstance(body.get("status"), str) or (isinstance(data, dict) and isinstance(data.get("status"), str))
+
+
+def _has_organization_id(body: Mapping[str, Any]) -> bool:
+    data = body.get("data")
+    return isinstance(data, dict) and _has_text(data, "organization_id")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -27,6 +28,10 @@ class ErrorDetail:
             detail=_text(item.get("detail")),
             pointer=_text(pointer),
         )
+
+    def scrubbed(self, scrub: Callable[[str], str]) -> ErrorDetail:
+        """This detail with `scrub` applied to every field (they came from outside)."""
+        return replace(self, **{name: scrub(value) for name, value in vars(self).items() if value is not None})
 
     def __str__(self) -> str:
         head = " ".join(p for p in (f"[{self.code}]" if self.code else "", self.title or "") if p)
@@ -68,6 +73,13 @@ class NotFoundError(TelnyxAPIError):
     """404: the account, call, session or connector does not exist (or no longer does)."""
 
 
+class EndpointNotFoundError(TelnyxAPIError):
+    """404 without Telnyx's error envelope: no such endpoint at all, so the base URL is probably wrong.
+
+    Deliberately not a `NotFoundError`: a stop or delete must never take it for "already gone".
+    """
+
+
 class InvalidRequestError(TelnyxAPIError):
     """400/422: Telnyx refused a parameter; `details` point at it."""
 
@@ -88,16 +100,24 @@ class UnexpectedResponseError(TelnyxError):
     """A success status whose body is not what the API documents (not JSON, or a required field missing)."""
 
 
-class SessionMayExistError(TelnyxError):
-    """A start request failed after it may have reached Telnyx, so a session may be running.
+class MayExistError(TelnyxError):
+    """A create that is not safe to repeat failed after it may have reached Telnyx: what it creates may exist.
 
-    Never retried automatically: a second start could fork the same call twice.
+    Never retried automatically; the message says how to find and undo it.
     """
+
+
+class SessionMayExistError(MayExistError):
+    """A SIPREC start may have started a session (a second start could fork the same call twice)."""
 
     def __init__(self, message: str, *, account_sid: str, call_sid: str) -> None:
         super().__init__(message)
         self.account_sid = account_sid
         self.call_sid = call_sid
+
+
+class CallMayExistError(MayExistError):
+    """A call create may have placed a call (a second create would place a second call)."""
 
 
 class ConfigurationError(TelnyxError):

@@ -54,15 +54,43 @@ class SiprecSessionInfo:
 
 @dataclass(frozen=True)
 class CallInfo:
-    """A TeXML call as Telnyx returns it."""
+    """A TeXML call as the call fetch and update answer it (a flat object; docs/telnyx-api.md section 2)."""
 
     sid: str | None
     status: str | None
     end_time: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    direction: str | None = None
+    start_time: str | None = None
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> CallInfo:
-        return cls(sid=_text(body, "sid"), status=_text(body, "status"), end_time=_text(body, "end_time"))
+        return cls(sid=_text(body, "sid"), status=_text(body, "status"), end_time=_text(body, "end_time"),
+                   from_=_text(body, "from"), to=_text(body, "to"), direction=_text(body, "direction"),
+                   start_time=_text(body, "start_time"))
+
+
+@dataclass(frozen=True)
+class PlacedCall:
+    """The answer to a connection-scoped call create: the spec has it as `{"data": {from, to, status}}`, a user
+    saw it flat with `call_sid` (docs/telnyx-api.md section 1a); either is read, and a call sid is required."""
+
+    call_sid: str
+    status: str | None
+    from_: str | None = None
+    to: str | None = None
+
+    @classmethod
+    def from_json(cls, body: Mapping[str, Any]) -> PlacedCall | None:
+        """The placed call, or None when the answer carries no call sid."""
+        data = body.get("data")
+        fields = data if isinstance(data, Mapping) else body
+        call_sid = fields.get("call_sid")
+        if not isinstance(call_sid, str) or not call_sid:
+            return None
+        return cls(call_sid=call_sid, status=_text(fields, "status"), from_=_text(fields, "from"),
+                   to=_text(fields, "to"))
 
 
 @dataclass(frozen=True)

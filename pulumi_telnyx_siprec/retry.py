@@ -1,4 +1,11 @@
-"""The one retry policy type: urllib3's `Retry`, taught Telnyx's rate-limit header and a total wait budget."""
+"""The one retry policy: urllib3's `Retry`, taught Telnyx's rate-limit header, drawing on one budget per operation.
+
+A `RetryBudget` is what one logical operation (start a session, read a call...) may spend on retries: a number of
+retries and seconds of waiting, shared by every request the operation sends. urllib3 retries a request through
+`TelnyxRetry`, which asks the budget before each retry; the client asks the same budget before it repeats a request
+itself (an unreadable answer, a create whose answer was lost, a call not visible yet). So the documented
+`telnyx:maxRetries` and `telnyx:maxRetryWait` bound the whole operation, and nothing waits after the last attempt.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ if TYPE_CHECKING:
     from urllib3.response import BaseHTTPResponse
 
 _EPOCH_THRESHOLD = 1_000_000_000.0
+BACKOFF_MAX = 8.0
 
 
 def seconds_until_reset(value: str | None, now: Callable[[], float] = time.time) -> float | None:
@@ -34,34 +42,109 @@ def seconds_until_reset(value: str | None, now: Callable[[], float] = time.time)
     return max(seconds, 0.0)
 
 
-class TelnyxRetry(Retry):
-    """A `Retry` that waits as Telnyx asks and never waits longer than `max_total_wait` in all.
+class RetryBudget:
+    """The retries and seconds of waiting one operation may spend, across every request it sends.
 
-    - Waits `Retry-After` when present, else `x-ratelimit-reset`, else exponential backoff.
-    - Retries only the statuses in `status_forcelist` (urllib3 would also retry a 503 carrying Retry-After).
-    - Gives up, returning the last answer or raising the last error, once the next wait would take the total
-      past `max_total_wait`.
-    - Sleeps through `sleeper`, so tests can assert the waits without spending them.
+    Not thread-safe: an operation and its budget live on one thread.
     """
 
     def __init__(
         self,
-        *args: Any,
-        max_total_wait: float = 60.0,
-        waited: float = 0.0,
+        retries: int,
+        max_total_wait: float,
+        *,
+        backoff_factor: float = 0.5,
         sleeper: Callable[[float], None] = time.sleep,
-        **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        self.retries = retries
         self.max_total_wait = max_total_wait
-        self.waited = waited
-        """Seconds planned so far, across all previous attempts of this request."""
+        self.backoff_factor = backoff_factor
         self.sleeper = sleeper
+        self.used = 0
+        """Retries granted so far."""
+        self.waited = 0.0
+        """Seconds of waiting granted so far."""
+
+    @property
+    def retries_left(self) -> int:
+        return max(self.retries - self.used, 0)
+
+    def backoff(self) -> float:
+        """The wait before the next retry when the server asks for none: urllib3's exponential formula over the
+        whole operation (the first retry is immediate, then factor x 2, x 4 ...), capped."""
+        retry_number = self.used + 1
+        if retry_number <= 1:
+            return 0.0
+        return float(min(BACKOFF_MAX, self.backoff_factor * 2 ** (retry_number - 1)))
+
+    def exceeded_by(self, wait: float) -> str | None:
+        """Why one more retry after `wait` seconds is not allowed, or None if it is."""
+        if self.used >= self.retries:
+            return f"all {self.retries} retries are spent"
+        if self.waited + wait > self.max_total_wait:
+            return (f"retry wait budget of {self.max_total_wait:g} s would be exceeded "
+                    f"(waited {self.waited:g} s, next wait {wait:g} s)")
+        return None
+
+    def grant(self, wait: float) -> None:
+        self.used += 1
+        self.waited += wait
+
+    def repeat(self) -> bool:
+        """For a request the client repeats itself: waits the backoff and returns True, or returns False at once
+        when the budget has no room left (the caller then reports its last failure)."""
+        wait = self.backoff()
+        if self.exceeded_by(wait) is not None:
+            return False
+        self.grant(wait)
+        if wait > 0:
+            self.sleeper(wait)
+        return True
+
+    def policy(self, statuses: Collection[int], *, retry_after_send: bool) -> TelnyxRetry:
+        """The urllib3 policy for one request of this operation.
+
+        `retry_after_send=False` is for requests that must not be repeated once they may have reached the server
+        (starting a session): only failures to connect and the listed statuses are retried.
+        """
+        retries = self.retries_left
+        return TelnyxRetry(
+            total=retries,
+            connect=retries,
+            read=retries if retry_after_send else False,
+            other=retries if retry_after_send else 0,
+            status=retries,
+            redirect=False,
+            allowed_methods=frozenset({"GET", "POST", "PUT", "DELETE"}),
+            status_forcelist=frozenset(statuses),
+            raise_on_status=False,
+            budget=self,
+        )
+
+
+class TelnyxRetry(Retry):
+    """A `Retry` that waits as Telnyx asks and spends from a `RetryBudget`.
+
+    - Waits `Retry-After` when present, else `x-ratelimit-reset`, else the budget's backoff.
+    - Retries only the statuses in `status_forcelist` (urllib3 would also retry a 503 carrying Retry-After).
+    - Gives up, returning the last answer or raising the last error, once the budget has no room for the next
+      wait; then nothing sleeps.
+    """
+
+    def __init__(self, *args: Any, budget: RetryBudget | None = None, granted_wait: float = 0.0,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = budget if budget is not None else RetryBudget(0, 0.0)
+        self.granted_wait = granted_wait
+        """The wait the budget granted for the retry this object stands for; what `sleep` waits."""
+
+    @property
+    def waited(self) -> float:
+        return self.budget.waited
 
     def new(self, **kw: Any) -> Self:
-        kw.setdefault("max_total_wait", self.max_total_wait)
-        kw.setdefault("waited", self.waited)
-        kw.setdefault("sleeper", self.sleeper)
+        kw.setdefault("budget", self.budget)
+        kw.setdefault("granted_wait", self.granted_wait)
         return super().new(**kw)
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:  # noqa: ARG002
@@ -76,8 +159,11 @@ class TelnyxRetry(Retry):
             seconds = seconds_until_reset(response.headers.get("x-ratelimit-reset"))
         return seconds
 
+    def get_backoff_time(self) -> float:
+        return self.budget.backoff()
+
     def planned_wait(self, response: BaseHTTPResponse | None = None) -> float:
-        """How long the next attempt waits: what the server asked for, else the backoff."""
+        """How long the next attempt would wait: what the server asked for, else the backoff."""
         if response is not None and self.respect_retry_after_header:
             asked = self.get_retry_after(response)
             if asked is not None:
@@ -94,48 +180,15 @@ class TelnyxRetry(Retry):
         _stacktrace: TracebackType | None = None,
     ) -> Self:
         new_retry = super().increment(method, url, response, error, _pool, _stacktrace)
-        wait = new_retry.planned_wait(response)
-        if self.waited + wait > self.max_total_wait:
-            reason = error or ResponseError(
-                f"retry wait budget of {self.max_total_wait:g} s would be exceeded "
-                f"(waited {self.waited:g} s, next wait {wait:g} s)"
-            )
+        wait = self.planned_wait(response)
+        refused = self.budget.exceeded_by(wait)
+        if refused is not None:
+            reason = error or ResponseError(refused)
             raise MaxRetryError(_pool, url, reason) from reason  # type: ignore[arg-type]
-        new_retry.waited = self.waited + wait
+        self.budget.grant(wait)
+        new_retry.granted_wait = wait
         return new_retry
 
-    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
-        wait = self.planned_wait(response)
-        if wait > 0:
-            self.sleeper(wait)
-
-
-def retry_policy(
-    *,
-    retries: int,
-    statuses: Collection[int],
-    retry_after_send: bool,
-    max_total_wait: float,
-    backoff_factor: float,
-    sleeper: Callable[[float], None],
-) -> TelnyxRetry:
-    """A policy for one kind of request.
-
-    `retry_after_send=False` is for requests that must not be repeated once they may have reached the server
-    (starting a session): only failures to connect and the listed statuses are retried.
-    """
-    return TelnyxRetry(
-        total=retries,
-        connect=retries,
-        read=retries if retry_after_send else False,
-        other=retries if retry_after_send else 0,
-        status=retries,
-        redirect=False,
-        allowed_methods=frozenset({"GET", "POST", "PUT", "DELETE"}),
-        status_forcelist=frozenset(statuses),
-        backoff_factor=backoff_factor,
-        backoff_max=8.0,
-        raise_on_status=False,
-        max_total_wait=max_total_wait,
-        sleeper=sleeper,
-    )
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:  # noqa: ARG002
+        if self.granted_wait > 0:
+            self.budget.sleeper(self.granted_wait)

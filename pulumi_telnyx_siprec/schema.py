@@ -16,12 +16,28 @@ from typing import Any
 from urllib.parse import urlsplit
 
 
+class Problem(Enum):
+    """What kind of mistake a failure is (an API maps each to its own error code)."""
+
+    MISSING = "missing"
+    """A required property is absent."""
+    TYPE = "type"
+    """The value has the wrong JSON type."""
+    CHOICE = "choice"
+    """The value is not one of the allowed values."""
+    VALUE = "value"
+    """The value breaks another rule (a range, a format)."""
+    UNKNOWN_PROPERTY = "unknown-property"
+    """No such property."""
+
+
 class InvalidValueError(Exception):
     """A value broke a rule; `reason` says how, in words meant for the user."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, problem: Problem = Problem.VALUE) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,7 @@ class Failure:
 
     property: str
     reason: str
+    problem: Problem = Problem.VALUE
 
     def __str__(self) -> str:
         return f"property `{self.property}`: {self.reason}" if self.property else self.reason
@@ -53,6 +70,8 @@ class Kind(Enum):
     STRING = "string"
     BOOLEAN = "boolean"
     INTEGER = "integer"
+    STRING_MAP = "map of strings"
+    """An object of string values (e.g. header name to value); on the JSON wire a list of {name, value}."""
 
 
 Rule = Callable[[Any], None]
@@ -88,32 +107,45 @@ def _type_name(value: Any) -> str:
 def _coerce(kind: Kind, value: Any) -> Any:
     if kind is Kind.STRING:
         if not isinstance(value, str):
-            raise InvalidValueError(f"must be a string, got {_type_name(value)}")
+            raise InvalidValueError(f"must be a string, got {_type_name(value)}", Problem.TYPE)
         return value
     if kind is Kind.BOOLEAN:
         if not isinstance(value, bool):
-            raise InvalidValueError(f"must be true or false, got {_type_name(value)}")
+            raise InvalidValueError(f"must be true or false, got {_type_name(value)}", Problem.TYPE)
         return value
+    if kind is Kind.STRING_MAP:
+        if not isinstance(value, Mapping):
+            raise InvalidValueError(f"must be an object of strings, got {_type_name(value)}", Problem.TYPE)
+        for key, item in value.items():
+            if not isinstance(key, str) or not isinstance(item, str):
+                raise InvalidValueError(f"must map names to strings; {describe(key)} maps to {_type_name(item)}",
+                                        Problem.TYPE)
+        return dict(value)
     # Integers cross the Pulumi wire as doubles: 1800.0 is 1800, but 1800.5, True and "1800" are mistakes.
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidValueError(f"must be a whole number, got {_type_name(value)}")
+        raise InvalidValueError(f"must be a whole number, got {_type_name(value)}", Problem.TYPE)
     if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
-        raise InvalidValueError(f"must be a whole number, got {describe(value)}")
+        raise InvalidValueError(f"must be a whole number, got {describe(value)}", Problem.TYPE)
     return int(value)
 
 
 def _decode_wire(kind: Kind, raw: Any) -> Any:
     """Turns a form-encoded string into the kind's value; JSON values pass through to `_coerce`."""
+    if kind is Kind.STRING_MAP and isinstance(raw, list):
+        pairs = [(item.get("name"), item.get("value")) for item in raw if isinstance(item, Mapping)]
+        if len(pairs) != len(raw) or not all(isinstance(n, str) and isinstance(v, str) for n, v in pairs):
+            raise InvalidValueError("must be a list of objects with string `name` and `value`", Problem.TYPE)
+        return dict(pairs)
     if not isinstance(raw, str) or kind is Kind.STRING:
         return raw
     if kind is Kind.BOOLEAN:
         lowered = raw.strip().lower()
         if lowered in ("true", "false"):
             return lowered == "true"
-        raise InvalidValueError(f"must be true or false, got {describe(raw)}")
+        raise InvalidValueError(f"must be true or false, got {describe(raw)}", Problem.TYPE)
     if re.fullmatch(r"[+-]?[0-9]{1,18}", raw.strip()):
         return int(raw.strip())
-    raise InvalidValueError(f"must be a whole number, got {describe(raw)}")
+    raise InvalidValueError(f"must be a whole number, got {describe(raw)}", Problem.TYPE)
 
 
 def _encode_wire(kind: Kind, value: Any) -> str:
@@ -143,6 +175,10 @@ class Field:
     """Applied after the kind is checked and before the rules (e.g. upper-casing a method)."""
     choices: tuple[str, ...] = ()
     """The allowed values, for documentation and hints; enforce them with a `one_of` rule."""
+    requires: str | None = None
+    """Name of another property without which this one has no effect (setting it alone is a mistake)."""
+    excludes: str | None = None
+    """Name of another property that must not be set together with this one."""
 
     def validate(self, value: Any) -> Any:
         """The normalised value, or `InvalidValueError` with the reason."""
@@ -160,6 +196,12 @@ class Field:
     def encode(self, value: Any) -> str:
         """The form-encoded text of a validated value (booleans `true`/`false`, integers as digits)."""
         return _encode_wire(self.kind, value)
+
+    def json_value(self, value: Any) -> Any:
+        """The JSON wire form of a validated value: itself, but a map becomes a list of {name, value}."""
+        if self.kind is Kind.STRING_MAP:
+            return [{"name": name, "value": item} for name, item in value.items()]
+        return value
 
 
 def never_unknown(_value: Any) -> bool:
@@ -216,9 +258,11 @@ class Schema:
         return self._by_name[name]
 
     def property_for_pointer(self, pointer: str) -> str | None:
-        """Maps a JSON pointer from an API error (`/Track`, `/name`) to the property it concerns."""
+        """Maps a JSON pointer from an API error (`/Track`, `/name`, `/CallSid`) to the property it concerns."""
         key = pointer.strip("/").split("/")[0] if pointer else ""
         match = self._by_wire.get(key) or self._by_name.get(key)
+        if match is None and key.lower() in self._aliases:
+            match = self._by_name[self._aliases[key.lower()]]
         return match.name if match else None
 
     def suggest(self, name: str) -> str | None:
@@ -233,12 +277,13 @@ class Schema:
         if looks_like_credential(name):
             # Reported against the resource, not the property: the engine prints a failing property's value,
             # and this value is probably a secret.
-            return Failure("", f"`{name}`: not an input of {self.resource}; {self.credential_hint}")
+            return Failure("", f"`{name}`: not an input of {self.resource}; {self.credential_hint}",
+                           Problem.UNKNOWN_PROPERTY)
         hint = self.suggest(name)
         reason = "unknown property" + (f"; did you mean `{hint}`?" if hint else f"; valid: {self._listing()}")
         if not name:
-            return Failure("", f"`` (a property with an empty name): {reason}")
-        return Failure(name, reason)
+            return Failure("", f"`` (a property with an empty name): {reason}", Problem.UNKNOWN_PROPERTY)
+        return Failure(name, reason, Problem.UNKNOWN_PROPERTY)
 
     def _listing(self) -> str:
         return ", ".join(f"`{n}`" for n in self.names)
@@ -271,19 +316,34 @@ class Schema:
                 continue
             if value is None:
                 continue
-            if is_unknown(value):
-                inputs[key] = value
+            if is_unknown(value) or (isinstance(value, Mapping) and any(map(is_unknown, value.values()))):
+                inputs[key] = value  # checked once known: at `up`, before anything is sent
                 continue
             try:
                 inputs[key] = spec.validate(value)
             except InvalidValueError as err:
-                failures.append(Failure(key, err.reason))
+                failures.append(Failure(key, err.reason, err.problem))
                 inputs[key] = value
-        failures.extend(Failure(f.name, "is required but was not set") for f in self.fields
+        failures.extend(Failure(f.name, "is required but was not set", Problem.MISSING) for f in self.fields
                         if f.required and f.name not in inputs)
+        failures.extend(self._across_properties(inputs))
         # In declaration order, whatever order the engine sent the properties in; unknown names last.
         failures.sort(key=lambda f: self._position.get(f.property, len(self._position)))
         return CheckOutcome(self._fill_defaults(inputs), failures)
+
+    def _across_properties(self, inputs: Mapping[str, Any]) -> list[Failure]:
+        """Failures of the rules between properties: one that needs another, one that excludes another."""
+        failures = [
+            Failure(f.name, f"has no effect without `{f.requires}`: set `{f.requires}` too, or remove `{f.name}`")
+            for f in self.fields
+            if f.requires and f.name in inputs and f.requires not in inputs
+        ]
+        failures += [
+            Failure(f.name, f"cannot be set together with `{f.excludes}`: keep one of them")
+            for f in self.fields
+            if f.excludes and f.name in inputs and f.excludes in inputs
+        ]
+        return failures
 
     def with_defaults(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The input-named subset of `props` with absent defaults filled in, without validating."""
@@ -302,7 +362,7 @@ class Schema:
 
     def to_json(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """The JSON body for checked inputs: every present wire-keyed property, as is."""
-        return {f.wire_key: inputs[f.name] for f in self.fields if f.wire_key and f.name in inputs}
+        return {f.wire_key: f.json_value(inputs[f.name]) for f in self.fields if f.wire_key and f.name in inputs}
 
     def from_wire(self, body: Mapping[str, Any], required: Iterable[str] = ()) -> CheckOutcome:
         """Validates a request body keyed by wire keys (as a server receives it); failures name wire keys.
@@ -310,7 +370,7 @@ class Schema:
         `required` lists the wire keys this API operation needs (an API may require fewer than the resource).
         """
         values: dict[str, Any] = {}
-        failures = [Failure(key, "is required") for key in required if body.get(key) is None]
+        failures = [Failure(key, "is required", Problem.MISSING) for key in required if body.get(key) is None]
         for key, raw in body.items():
             spec = self._by_wire.get(key)
             if spec is None or raw is None:
@@ -318,7 +378,7 @@ class Schema:
             try:
                 values[spec.name] = spec.decode(raw)
             except InvalidValueError as err:
-                failures.append(Failure(key, err.reason))
+                failures.append(Failure(key, err.reason, err.problem))
         return CheckOutcome(values, failures)
 
 
@@ -345,7 +405,7 @@ def one_of(*choices: str) -> Rule:
         listing = ", ".join(f"`{c}`" for c in choices)
         close = _close_matches(value.lower(), choices, cutoff=0.5)
         hint = f"; did you mean `{close[0]}`?" if close else ""
-        raise InvalidValueError(f"must be one of {listing}, got {describe(value)}{hint}")
+        raise InvalidValueError(f"must be one of {listing}, got {describe(value)}{hint}", Problem.CHOICE)
 
     return rule
 
@@ -439,3 +499,60 @@ def host_name(value: str) -> None:
             f"must be a host name (letters, digits and inner hyphens, dot-separated labels of up to 63 "
             f"characters) or an IPv4 address, got {describe(value)}"
         )
+
+
+_E164 = r"\+[1-9][0-9]{6,14}"
+
+
+def phone_or_sip_uri(value: str) -> None:
+    """An E.164 number (`+15551230001`) or a SIP URI (`sip:alice@example.com`), as TeXML calls take them."""
+    non_empty(value)
+    if re.fullmatch(_E164, value):
+        return
+    if value.lower().startswith(("sip:", "sips:")):
+        found = _bad_character(value)
+        if found:
+            index, char = found
+            raise InvalidValueError(f"must be a SIP URI without whitespace or control characters, found "
+                                    f"{_name_char(char)} at position {index}")
+        return
+    raise InvalidValueError(f"must be an E.164 number such as `+15551230001` or a SIP URI such as "
+                            f"`sip:srs-test@example.com`, got {describe(value)}")
+
+
+def max_length(limit: int) -> Rule:
+    """The string has at most `limit` characters."""
+
+    def rule(value: str) -> None:
+        if len(value) > limit:
+            raise InvalidValueError(f"must be at most {limit} characters, got {len(value)}")
+
+    return rule
+
+
+def space_separated(*choices: str) -> Rule:
+    """One or more of `choices`, separated by spaces (e.g. TeXML's `StatusCallbackEvent`)."""
+    single = one_of(*choices)
+
+    def rule(value: str) -> None:
+        words = value.split(" ")
+        if not value or "" in words:
+            raise InvalidValueError(f"must be one or more of {', '.join(f'`{c}`' for c in choices)}, separated by "
+                                    "single spaces", Problem.CHOICE)
+        for word in words:
+            single(word)
+
+    return rule
+
+
+_HEADER_NAME = r"[A-Za-z0-9!%'*+.^_`|~-]+"
+
+
+def header_map(value: dict[str, str]) -> None:
+    """Header names are tokens, values have no line breaks or other control characters (no header injection)."""
+    for name, item in value.items():
+        if not re.fullmatch(_HEADER_NAME, name):
+            raise InvalidValueError(f"header name {describe(name)} must be letters, digits and `-` (a SIP token)")
+        found = _bad_character(item.replace(" ", ""))
+        if found:
+            raise InvalidValueError(f"header {name!r} has a control character in its value ({_name_char(found[1])})")

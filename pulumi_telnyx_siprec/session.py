@@ -18,7 +18,7 @@ from .session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
 class SiprecSessionArgs:
     """Inputs of a `SiprecSession`; every one is also an output, as checked (defaults filled in)."""
 
-    account_sid: pulumi.Input[str]
+    account_sid: pulumi.Input[str] | None = None
     call_sid: pulumi.Input[str]
     connector_name: pulumi.Input[str]
     name: pulumi.Input[str] | None = None
@@ -34,7 +34,8 @@ class SiprecSessionArgs:
 class SiprecSession(pulumi.dynamic.Resource, module="telnyx", name="SiprecSession"):
     """A Telnyx SIPREC session on a live TeXML call: `pulumi up` starts it, `pulumi destroy` stops it.
 
-    Any change of input replaces the session. Inputs are checked at preview, with no API key needed.
+    Any change of input replaces the session, the new one first. Inputs are checked at preview, with no API key
+    needed.
     """
 
     account_sid: pulumi.Output[str]

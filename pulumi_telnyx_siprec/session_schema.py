@@ -12,19 +12,25 @@ ENDED_CALL_STATUSES = frozenset({"completed", "canceled", "failed", "busy", "no-
 """A call in one of these has ended, and its SIPREC sessions with it."""
 SIP_TRANSPORTS = ("udp", "tcp", "tls")
 CALLBACK_METHODS = ("GET", "POST")
+# 0, or 90 up to 14440: the minimum and the 0 are in the spec (SessionTimeoutSecs), the maximum only in the
+# `<Siprec>` verb doc (docs/telnyx-api.md section 5).
 SESSION_TIMEOUT_RULE = whole_number_in(0, (90, 14440))
+
+ACCOUNT_SID_FIELD = Field(
+    "account_sid", Kind.STRING, rules=(path_segment,),
+    doc="Telnyx account id (a UUID; no `/`, `?`, `#`, whitespace or control characters). Optional: when absent "
+        "it is looked up once per provider process (`organization_id` of `GET /whoami`) and shown as an output.",
+)
 
 SESSION_SCHEMA = Schema(
     resource="SiprecSession",
     credential_hint=API_KEY_HINT,
     fields=(
-        Field(
-            "account_sid", Kind.STRING, required=True, rules=(path_segment,),
-            doc="Telnyx account id (a UUID); no `/`, `?`, `#`, whitespace or control characters.",
-        ),
+        ACCOUNT_SID_FIELD,
         Field(
             "call_sid", Kind.STRING, required=True, rules=(path_segment,),
-            doc="Id of the live TeXML call to record, e.g. `v3:9X2vx...`; same rule as `account_sid`.",
+            doc="Id of the live TeXML call to record, e.g. `v3:9X2vx...` or a `TexmlCall`'s `call_sid`; same "
+                "rule as `account_sid`.",
         ),
         Field(
             "connector_name", Kind.STRING, wire_key="ConnectorName", required=True, rules=(non_empty,),
@@ -62,8 +68,9 @@ SESSION_SCHEMA = Schema(
         ),
         Field(
             "status_callback_method", Kind.STRING, wire_key="StatusCallbackMethod", default="POST",
-            default_when="status_callback", normalise=upper_case, rules=(one_of(*CALLBACK_METHODS),),
-            choices=CALLBACK_METHODS, doc="HTTP method for `status_callback` (any case; stored upper case).",
+            default_when="status_callback", requires="status_callback", normalise=upper_case,
+            rules=(one_of(*CALLBACK_METHODS),), choices=CALLBACK_METHODS,
+            doc="HTTP method for `status_callback` (any case; stored upper case); only with `status_callback`.",
         ),
     ),
 )

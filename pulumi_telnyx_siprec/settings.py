@@ -1,23 +1,30 @@
-"""The provider's settings: stack config (`telnyx:*`) first, then environment variables, then defaults."""
+"""The provider's settings: provider config first, then environment variables, then defaults.
+
+The dynamic provider reads stack config under the `telnyx` namespace (`telnyx:apiKey`); the provider plugin reads
+its own provider config (`telnyx-siprec:apiKey`). Messages name the key the user actually set.
+"""
 
 from __future__ import annotations
 
 import math
 import os
+import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ConfigurationError
 
 DEFAULT_BASE_URL = "https://api.telnyx.com/v2"
+DYNAMIC_NAMESPACE = "telnyx"
+"""The stack config namespace the dynamic providers read."""
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its stack config key, its environment variable, and what it does."""
+    """One setting: its name under a config namespace, its environment variable, and what it does."""
 
-    config_key: str
+    name: str
     env_var: str
     doc: str
     default: str | None = None
@@ -26,77 +33,146 @@ class Setting:
     client's."""
     integer: bool = False
     minimum: float = 0.0
+    secret: bool = False
+    placeholder: str = "<value>"
+    """What `pulumi config set` advice shows for the value."""
+
+    @property
+    def config_key(self) -> str:
+        """The stack config key the dynamic providers read, e.g. `telnyx:apiKey`."""
+        return f"{DYNAMIC_NAMESPACE}:{self.name}"
 
 
 API_KEY = Setting(
-    "telnyx:apiKey", "TELNYX_API_KEY", "Telnyx v2 API key. Set it as a secret: `pulumi config set --secret`."
+    "apiKey", "TELNYX_API_KEY", "Telnyx v2 API key. Set it as a secret: `pulumi config set --secret`.", secret=True,
+    placeholder="<key>",
 )
 BASE_URL = Setting(
-    "telnyx:baseUrl", "TELNYX_BASE_URL", "API base URL; point it at the emulator for local runs.", DEFAULT_BASE_URL
+    "baseUrl", "TELNYX_BASE_URL", "API base URL; point it at the emulator for local runs.", DEFAULT_BASE_URL
 )
 NUMERIC_SETTINGS = (
-    Setting("telnyx:connectTimeout", "TELNYX_CONNECT_TIMEOUT", "Seconds to wait for a connection.",
+    Setting("connectTimeout", "TELNYX_CONNECT_TIMEOUT", "Seconds to wait for a connection.",
             client_option=("timeouts", "connect"), minimum=0.001),
-    Setting("telnyx:readTimeout", "TELNYX_READ_TIMEOUT", "Seconds to wait for each read of an answer.",
+    Setting("readTimeout", "TELNYX_READ_TIMEOUT", "Seconds to wait for each read of an answer.",
             client_option=("timeouts", "read"), minimum=0.001),
-    Setting("telnyx:maxRetries", "TELNYX_MAX_RETRIES", "Retries of a request that may be repeated (0 disables).",
+    Setting("maxRetries", "TELNYX_MAX_RETRIES",
+            "Retries one operation may make in all, across its requests (0 disables).",
             client_option=("retry", "attempts"), integer=True),
-    Setting("telnyx:maxRetryWait", "TELNYX_MAX_RETRY_WAIT",
-            "Seconds spent waiting between retries of one request, at most, whatever Telnyx asks for.",
+    Setting("maxRetryWait", "TELNYX_MAX_RETRY_WAIT",
+            "Seconds one operation may spend waiting between retries, at most, whatever Telnyx asks for.",
             client_option=("retry", "max_total_wait")),
 )
 ALL_SETTINGS = (API_KEY, BASE_URL, *NUMERIC_SETTINGS)
 
-MISSING_API_KEY = (
-    "no Telnyx API key is configured: run `pulumi config set --secret telnyx:apiKey <your key>` "
-    "(or export TELNYX_API_KEY) and try again"
-)
+MIN_API_KEY_LENGTH = 8
+"""Telnyx v2 keys are far longer (`KEY` and some 55 more characters); anything under this is a mistake, and
+shorter strings occur inside ordinary words, so no message could be scrubbed of them."""
+
+
+def api_key_problem(key: str) -> str | None:
+    """What makes `key` unusable as a bearer key in an HTTP header, in words that quote none of it; None if
+    usable. `key` has had surrounding whitespace removed."""
+    if not key:
+        return "is empty"
+    for char in key:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            return ("contains a control character (a line break, tab or NUL, often pasted by mistake); "
+                    "an HTTP header cannot carry it")
+        if char.isspace():
+            return "contains whitespace; a Telnyx API key has none"
+        if not char.isascii():
+            return "contains a non-ASCII character; Telnyx API keys are ASCII letters, digits and `_`"
+    if len(key) < MIN_API_KEY_LENGTH:
+        return f"is shorter than {MIN_API_KEY_LENGTH} characters, too short to be a Telnyx API key"
+    return None
 
 
 @dataclass(frozen=True)
 class ProviderSettings:
-    """Resolved settings as raw text, by config key. Parsed (and so failed) only when a client is needed,
+    """Resolved settings as raw text, by setting name. Parsed (and so failed) only when a client is needed,
     so that preview, which needs no client, never fails on them."""
 
     raw: Mapping[str, str]
+    from_environment: frozenset[str] = field(default=frozenset())
+    """Names of the settings whose value came from the environment variable rather than config."""
+    namespace: str = DYNAMIC_NAMESPACE
 
     def __repr__(self) -> str:
-        shown = {k: ("[secret]" if k == API_KEY.config_key else v) for k, v in self.raw.items()}
+        shown = {k: ("[secret]" if k == API_KEY.name else v) for k, v in self.raw.items()}
         return f"ProviderSettings({shown})"
 
     @classmethod
     def resolve(
-        cls, config_get: Callable[[str], Any] | None = None, environ: Mapping[str, str] | None = None
+        cls,
+        config_get: Callable[[str], Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+        namespace: str = DYNAMIC_NAMESPACE,
     ) -> ProviderSettings:
-        """Each setting from `config_get` (stack config), else `environ`, else its default."""
+        """Each setting from `config_get` (called with `namespace:name`), else `environ`, else its default."""
         env = os.environ if environ is None else environ
         raw: dict[str, str] = {}
+        from_environment = set()
         for setting in ALL_SETTINGS:
-            value = config_get(setting.config_key) if config_get else None
+            value = config_get(f"{namespace}:{setting.name}") if config_get else None
             if value is None or value == "":
-                value = env.get(setting.env_var) or setting.default
+                value = env.get(setting.env_var)
+                if value:
+                    from_environment.add(setting.name)
+                else:
+                    value = setting.default
             if value is not None:
-                raw[setting.config_key] = str(value)
-        return cls(raw)
+                raw[setting.name] = str(value)
+        return cls(raw, frozenset(from_environment), namespace)
+
+    def config_key(self, setting: Setting) -> str:
+        """The config key of `setting` for this provider, e.g. `telnyx:apiKey`."""
+        return f"{self.namespace}:{setting.name}"
+
+    def source(self, setting: Setting) -> str:
+        """Where a setting's value came from, in words: `stack config `telnyx:baseUrl`` or the variable."""
+        if setting.name in self.from_environment:
+            return f"environment variable {setting.env_var}"
+        if setting.name in self.raw and self.raw[setting.name] == setting.default:
+            return f"the default (set `{self.config_key(setting)}` or {setting.env_var} to change it)"
+        return f"config `{self.config_key(setting)}`"
+
+    def how_to_set(self, setting: Setting, what: str) -> str:
+        """Advice to set `what` (e.g. "a valid key") for `setting`, naming where its current value came from."""
+        secret = " --secret" if setting.secret else ""
+        advice = f"set {what} with `pulumi config set{secret} {self.config_key(setting)} {setting.placeholder}`"
+        if setting.name in self.from_environment:
+            advice += f" (it is now read from the environment variable {setting.env_var})"
+        return advice
 
     @property
     def api_key(self) -> str | None:
-        key = self.raw.get(API_KEY.config_key, "").strip()
-        return key or None
+        """The configured key if it is usable, else None (see `require_api_key` for why not)."""
+        key = self.raw.get(API_KEY.name, "").strip()
+        return key if key and api_key_problem(key) is None else None
 
     def require_api_key(self) -> str:
-        key = self.api_key
-        if key is None:
-            raise ConfigurationError(MISSING_API_KEY)
+        """The key; ConfigurationError naming where it was set and what is wrong with it, never quoting it."""
+        key = self.raw.get(API_KEY.name, "").strip()
+        if not key:
+            raise ConfigurationError(
+                f"no Telnyx API key is configured: run `pulumi config set --secret {self.config_key(API_KEY)} "
+                f"<your key>` (or export {API_KEY.env_var}) and try again"
+            )
+        problem = api_key_problem(key)
+        if problem is not None:
+            raise ConfigurationError(
+                f"{self.source(API_KEY)} is not a usable Telnyx API key: it {problem}; "
+                f"{self.how_to_set(API_KEY, 'the key exactly as Telnyx shows it')}"
+            )
         return key
 
     @property
     def base_url(self) -> str:
-        return self.raw.get(BASE_URL.config_key, DEFAULT_BASE_URL)
+        return self.raw.get(BASE_URL.name, DEFAULT_BASE_URL)
 
     def number(self, setting: Setting) -> float | int | None:
         """A numeric setting, or None when unset; ConfigurationError naming the key when it is malformed."""
-        text = self.raw.get(setting.config_key)
+        text = self.raw.get(setting.name)
         if text is None:
             return None
         try:
@@ -105,10 +181,7 @@ class ProviderSettings:
             value = math.nan
         if not math.isfinite(value) or value < setting.minimum or (setting.integer and not value.is_integer()):
             kind = "a whole number" if setting.integer else "a number"
-            raise ConfigurationError(
-                f"config `{setting.config_key}` (or {setting.env_var}) must be {kind} >= {setting.minimum:g}, "
-                f"got {text!r}"
-            )
+            raise ConfigurationError(f"{self.source(setting)} must be {kind} >= {setting.minimum:g}, got {text!r}")
         return int(value) if setting.integer else value
 
     def client_options(self) -> dict[str, dict[str, float | int]]:

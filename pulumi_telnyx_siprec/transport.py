@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,6 +19,7 @@ from ._version import __version__
 from .errors import (
     AuthenticationError,
     ConflictError,
+    EndpointNotFoundError,
     ErrorDetail,
     InvalidRequestError,
     NotFoundError,
@@ -29,7 +29,8 @@ from .errors import (
     TelnyxTransportError,
     UnexpectedResponseError,
 )
-from .retry import TelnyxRetry, retry_policy
+from .retry import RetryBudget, TelnyxRetry
+from .settings import DEFAULT_BASE_URL, api_key_problem
 
 REDACTED = "[redacted]"
 
@@ -58,19 +59,23 @@ DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetrySettings()
 
 
-class Policy(Enum):
-    """Which failures a request may be repeated after."""
+@dataclass(frozen=True)
+class Policy:
+    """Which answers and failures a request may be repeated after (within its operation's budget)."""
 
-    NOT_IDEMPOTENT = "not-idempotent"
-    """Repeated only when it certainly never arrived (connection failures) or was refused unprocessed (429)."""
-    IDEMPOTENT = "idempotent"
-    """Also repeated after a 5xx, a timeout or a dropped connection."""
+    statuses: frozenset[int]
+    retry_after_send: bool
+    """Whether a request that may have reached the server (a timeout, a dropped connection) may be repeated."""
+
+    def also(self, *statuses: int) -> Policy:
+        """This policy, also retrying `statuses` (e.g. a 404 from an eventually consistent read)."""
+        return Policy(self.statuses | frozenset(statuses), self.retry_after_send)
 
 
-_RETRIED_STATUSES = {
-    Policy.NOT_IDEMPOTENT: (429,),
-    Policy.IDEMPOTENT: (429, 500, 502, 503, 504),
-}
+NOT_IDEMPOTENT = Policy(frozenset({429}), retry_after_send=False)
+"""Repeated only when it certainly never arrived (connection failures) or was refused unprocessed (429)."""
+IDEMPOTENT = Policy(frozenset({429, 500, 502, 503, 504}), retry_after_send=True)
+"""Also repeated after a 5xx, a timeout or a dropped connection."""
 
 
 class _BearerAuth(requests.auth.AuthBase):
@@ -95,33 +100,27 @@ def normalise_base_url(base_url: str) -> str:
 
 
 class Transport:
-    """Sends requests to one Telnyx base URL with one key. Safe to share between threads; never pickled."""
+    """Sends requests to one Telnyx base URL with one key. Safe to share between threads; never pickled.
+
+    Messages quote the request and the answer but never the key: text that came from outside (the answer, the
+    transport's errors, the ids in a path) is scrubbed of it, and the key is refused unless it is long enough
+    that scrubbing cannot touch ordinary words.
+    """
 
     def __init__(self, api_key: str, base_url: str, timeouts: Timeouts, retry: RetrySettings) -> None:
-        if not api_key:
-            raise ValueError("a Telnyx API key is required")
+        problem = api_key_problem(api_key)
+        if problem is not None:
+            raise ValueError(f"the Telnyx API key {problem}")
         self.base_url = normalise_base_url(base_url)
         self.timeouts = timeouts
         self.retry = retry
         self._api_key = api_key
         self._auth = _BearerAuth(api_key)
-        # Adapters own the connection pools and are thread-safe; sessions are not documented to be, so each
-        # thread gets its own sessions on top of the shared adapters (and so keeps connection reuse).
-        self._adapters = {
-            policy: HTTPAdapter(
-                max_retries=retry_policy(
-                    retries=retry.attempts,
-                    statuses=_RETRIED_STATUSES[policy],
-                    retry_after_send=policy is Policy.IDEMPOTENT,
-                    max_total_wait=retry.max_total_wait,
-                    backoff_factor=retry.backoff_factor,
-                    sleeper=retry.sleeper,
-                ),
-                pool_maxsize=16,
-            )
-            for policy in Policy
-        }
+        # Each thread has its own session and adapter (connection pool): the adapter's retry policy is set per
+        # request, from the budget of the operation the request belongs to.
         self._local = threading.local()
+        self._adapters: list[HTTPAdapter] = []
+        self._adapters_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self.base_url!r})"
@@ -130,25 +129,31 @@ class Transport:
         raise TypeError("a Telnyx transport holds an API key and must not be pickled")
 
     def close(self) -> None:
-        """Closes the pooled connections."""
-        for adapter in self._adapters.values():
-            adapter.close()
+        """Closes the pooled connections of every thread."""
+        with self._adapters_lock:
+            for adapter in self._adapters:
+                adapter.close()
 
-    def _session(self, policy: Policy) -> requests.Session:
-        sessions: dict[Policy, requests.Session] | None = getattr(self._local, "sessions", None)
-        if sessions is None:
-            sessions = self._local.sessions = {}
-        session = sessions.get(policy)
-        if session is None:
+    def budget(self) -> RetryBudget:
+        """A fresh retry budget for one operation, from the configured settings."""
+        return RetryBudget(self.retry.attempts, self.retry.max_total_wait,
+                           backoff_factor=self.retry.backoff_factor, sleeper=self.retry.sleeper)
+
+    def _session(self) -> tuple[requests.Session, HTTPAdapter]:
+        found: tuple[requests.Session, HTTPAdapter] | None = getattr(self._local, "session", None)
+        if found is None:
+            adapter = HTTPAdapter(pool_maxsize=4)
             session = requests.Session()
-            session.mount("https://", self._adapters[policy])
-            session.mount("http://", self._adapters[policy])
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
             session.auth = self._auth
             session.headers.update(
                 {"Accept": "application/json", "User-Agent": f"pulumi-telnyx-siprec/{__version__}"}
             )
-            sessions[policy] = session
-        return session
+            found = self._local.session = (session, adapter)
+            with self._adapters_lock:
+                self._adapters.append(adapter)
+        return found
 
     def request(
         self,
@@ -157,12 +162,18 @@ class Transport:
         path: str,
         policy: Policy,
         *,
+        budget: RetryBudget | None = None,
         form: Mapping[str, str] | None = None,
         json: Any = None,
     ) -> requests.Response:
-        """Sends one request (retried as `policy` allows); the answer if it is 2xx, else a typed error."""
+        """Sends one request, retried as `policy` allows within `budget` (a fresh one if None); the answer if it
+        is 2xx, else a typed error."""
+        budget = budget if budget is not None else self.budget()
+        session, adapter = self._session()
+        adapter.max_retries = budget.policy(policy.statuses, retry_after_send=policy.retry_after_send)
+        retries_before, waited_before = budget.used, budget.waited
         try:
-            response = self._session(policy).request(
+            response = session.request(
                 method,
                 self.base_url + path,
                 data=form,
@@ -172,16 +183,26 @@ class Transport:
             )
         except requests.RequestException as err:
             sent, reason = self._describe_failure(err)
-            where = f"{method} {path}"
-            message = (
-                f"{operation} failed: {where} got no answer ({reason}); the request may have reached Telnyx"
-                if sent
-                else f"{operation} failed: could not reach {self.base_url} for {where} ({reason}); nothing was sent"
-            )
-            raise TelnyxTransportError(self.redact(message), request_sent=sent) from None
+            where = self.where(method, path)
+            attempts = budget.used - retries_before + 1
+            tried = ""
+            if attempts > 1:
+                tried = f" after {attempts} attempts over {budget.waited - waited_before:g} s of waiting"
+            if sent:
+                message = (f"{operation} failed: {where} got no answer{tried} ({self.scrub(reason)}); "
+                           "the request may have reached Telnyx")
+            else:
+                message = (f"{operation} failed: could not reach {self.scrub(self.base_url)} for {where}{tried} "
+                           f"({self.scrub(reason)}); nothing was sent: check that the API server is up and "
+                           "reachable (the emulator, or your network) and that the base URL is right")
+            raise TelnyxTransportError(message, request_sent=sent) from None
         if response.status_code >= 300:
             raise self._api_error(operation, method, path, response)
         return response
+
+    def where(self, method: str, path: str) -> str:
+        """`METHOD /path` for a message (the path holds ids from the request, so it is scrubbed)."""
+        return f"{method} {self.scrub(path)}"
 
     def _describe_failure(self, err: requests.RequestException) -> tuple[bool, str]:
         """(whether the request may have been sent, a short reason) for a request that got no answer."""
@@ -209,13 +230,19 @@ class Transport:
 
     def _api_error(self, operation: str, method: str, path: str, response: requests.Response) -> TelnyxAPIError:
         status = response.status_code
-        details = self._error_details(response)
+        details = tuple(d.scrubbed(self.scrub) for d in self._error_details(response))
         summary = (
             "; ".join(str(d) for d in details)
             if details
-            else f"{response.reason or 'no reason given'}, with {self.body_summary(response)}"
+            else f"{self.scrub(response.reason or 'no reason given')}, with {self.body_summary(response)}"
         )
-        message = f"{operation} failed: {method} {path} answered {status}: {summary}"
+        message = f"{operation} failed: {self.where(method, path)} answered {status}: {summary}"
+        if status == 404 and not details:
+            # Telnyx answers a missing resource in its error envelope; a bare 404 comes from a server that has no
+            # such endpoint at all: the wrong host, or a base URL without `/v2`.
+            return EndpointNotFoundError(
+                f"{message}: this is not Telnyx's error envelope, so the base URL {self.scrub(self.base_url)} "
+                f"looks wrong (Telnyx's API root is {DEFAULT_BASE_URL})", status=status)
         error_class: type[TelnyxAPIError] = TelnyxAPIError
         if status in (401, 403):
             error_class = AuthenticationError
@@ -236,14 +263,15 @@ class Transport:
         elif status >= 500:
             error_class = ServerError
         elif 300 <= status < 400:
-            message += f"; unexpected redirect to {response.headers.get('Location', '?')!r} (check the base URL)"
-        return error_class(self.redact(message), status=status, details=details)
+            message += (f"; unexpected redirect to {self.scrub(response.headers.get('Location', '?'))!r} "
+                        "(check the base URL)")
+        return error_class(message, status=status, details=details)
 
     @staticmethod
     def _rate_limit_note(response: requests.Response) -> str:
         retries = getattr(response.raw, "retries", None)
         attempts = len(retries.history) + 1 if isinstance(retries, TelnyxRetry) else 1
-        waited = retries.waited if isinstance(retries, TelnyxRetry) else 0.0
+        waited = retries.budget.waited if isinstance(retries, TelnyxRetry) else 0.0
         asked = retries.planned_wait(response.raw) if isinstance(retries, TelnyxRetry) else None
         note = f"; still rate limited after {attempts} attempt(s) and {waited:g} s of waiting"
         if asked:
@@ -261,12 +289,11 @@ class Transport:
             return ()
         return tuple(ErrorDetail.from_json(item) for item in errors[:10])
 
-    @staticmethod
-    def body_summary(response: requests.Response) -> str:
+    def body_summary(self, response: requests.Response) -> str:
         """What kind of body an answer had, for answers that are not what the API documents."""
         if not response.content:
             return "an empty body"
-        content_type = response.headers.get("Content-Type", "no content type").split(";")[0]
+        content_type = self.scrub(response.headers.get("Content-Type", "no content type").split(";")[0])
         try:
             body = response.json()
         except ValueError:
@@ -288,9 +315,11 @@ class Transport:
         if not required:
             return None
         raise UnexpectedResponseError(
-            f"{operation} failed: {method} {path} answered {response.status_code} with "
+            f"{operation} failed: {self.where(method, path)} answered {response.status_code} with "
             f"{self.body_summary(response)} instead of the documented JSON object"
         )
 
-    def redact(self, text: str) -> str:
+    def scrub(self, text: str) -> str:
+        """Text from outside (an answer, an error, a request path) with the key replaced. Never applied to our
+        own words, which cannot hold the key."""
         return text.replace(self._api_key, REDACTED)

@@ -231,7 +231,9 @@ def test_connect_timeout_on_start_says_nothing_was_sent(client: TelnyxClient) ->
         client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
     assert not isinstance(caught.value, SessionMayExistError)
     assert caught.value.request_sent is False
-    assert str(caught.value).endswith("(connection timed out after 5 s); nothing was sent")
+    assert str(caught.value).endswith(
+        "(connection timed out after 5 s); nothing was sent: check that the API server is up and reachable (the "
+        "emulator, or your network) and that the base URL is right")
 
 
 @pytest.mark.parametrize(

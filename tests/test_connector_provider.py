@@ -98,8 +98,9 @@ def test_update_puts_the_settings_and_returns_complete_outputs() -> None:
     result = configured().update("test-srs", {**STATE, "app_subdomain": "old"}, {**INPUTS, "port": 5061.0})
     [call] = responses.calls
     assert (call.request.method, call.request.url) == ("PUT", SRS)
-    assert sent_json(call) == {"host": "srs.example.com", "port": 5061, "app_subdomain": None}, \
-        "an optional input removed from the program is cleared"
+    assert sent_json(call) == {"name": "test-srs", "host": "srs.example.com", "port": 5061}, \
+        "create's body, as the spec requires; an app_subdomain removed from the program is not sent (no source " \
+        "says how to clear it)"
     assert result.outs == {**INPUTS, "port": 5061, "record_type": "siprec_connector",
                            "created_at": DATA["created_at"], "updated_at": "2026-11-24T09:00:00.000000Z"}
 
@@ -116,7 +117,7 @@ def test_delete_and_a_connector_already_gone() -> None:
 
 def test_the_pickled_provider_is_a_small_reference() -> None:
     provider = configured()
-    provider.client()
+    provider.ops().client()
     blob = serialize_provider(provider)
     assert len(blob) < 300
     assert b"pulumi_telnyx_siprec.connector_provider" in base64.b64decode(blob)

@@ -158,29 +158,36 @@ def test_without_a_configured_key_any_bearer_key_is_accepted() -> None:
     assert (ok.status_code, missing.status_code) == (200, 401)
 
 
+# The codes of the spec's TeXML 422 examples (docs/telnyx-api.md section 9): 10032 for a value outside an
+# enumeration, 10026 for a value of the wrong type (and, the nearest documented code, one out of range).
+ENUM_422 = ("10032", "Invalid enumerated value")
+TYPE_422 = ("10026", "Invalid parameter type")
+
+
 @pytest.mark.parametrize(
-    ("form", "pointer", "detail"),
+    ("form", "pointer", "code", "detail"),
     [
-        ({"Track": "both"}, "/Track", "Track must be one of `both_tracks`, `inbound_track`, `outbound_track`, "
-                                      "got 'both'; did you mean `both_tracks`?"),
-        ({"SessionTimeoutSecs": "45"}, "/SessionTimeoutSecs", "SessionTimeoutSecs must be 0 or between 90 and "
-                                                              "14440, got 45"),
-        ({"SessionTimeoutSecs": "14441"}, "/SessionTimeoutSecs", "SessionTimeoutSecs must be 0 or between 90 and "
-                                                                 "14440, got 14441"),
-        ({"Secure": "yes"}, "/Secure", "Secure must be true or false, got 'yes'"),
-        ({"SipTransport": "sctp"}, "/SipTransport", "SipTransport must be one of `udp`, `tcp`, `tls`, got 'sctp'; "
-                                                    "did you mean `tcp`?"),
-        ({"StatusCallback": "ftp://x/y"}, "/StatusCallback", "StatusCallback must be an absolute http:// or "
-                                                             "https:// URL, got scheme `ftp`"),
-        ({"StatusCallbackMethod": "PUT"}, "/StatusCallbackMethod", "StatusCallbackMethod must be one of `GET`, "
-                                                                   "`POST`, got 'PUT'"),
+        ({"Track": "both"}, "/Track", ENUM_422, "Track must be one of `both_tracks`, `inbound_track`, "
+                                                "`outbound_track`, got 'both'; did you mean `both_tracks`?"),
+        ({"SessionTimeoutSecs": "45"}, "/SessionTimeoutSecs", TYPE_422, "SessionTimeoutSecs must be 0 or between "
+                                                                        "90 and 14440, got 45"),
+        ({"SessionTimeoutSecs": "14441"}, "/SessionTimeoutSecs", TYPE_422, "SessionTimeoutSecs must be 0 or "
+                                                                           "between 90 and 14440, got 14441"),
+        ({"Secure": "yes"}, "/Secure", TYPE_422, "Secure must be true or false, got 'yes'"),
+        ({"SipTransport": "sctp"}, "/SipTransport", ENUM_422, "SipTransport must be one of `udp`, `tcp`, `tls`, "
+                                                              "got 'sctp'; did you mean `tcp`?"),
+        ({"StatusCallback": "ftp://x/y"}, "/StatusCallback", TYPE_422, "StatusCallback must be an absolute "
+                                                                       "http:// or https:// URL, got scheme `ftp`"),
+        ({"StatusCallbackMethod": "PUT"}, "/StatusCallbackMethod", ENUM_422, "StatusCallbackMethod must be one of "
+                                                                             "`GET`, `POST`, got 'PUT'"),
     ],
 )
 def test_documented_invalid_values_are_422_with_a_pointer(emulator: Emulator, http: requests.Session,
-                                                          form: dict[str, str], pointer: str, detail: str) -> None:
+                                                          form: dict[str, str], pointer: str,
+                                                          code: tuple[str, str], detail: str) -> None:
     response = start(http, emulator, ConnectorName="srs", **form)
     assert response.status_code == 422
-    assert response.json() == {"errors": [{"code": "10015", "title": "Invalid parameter", "detail": detail,
+    assert response.json() == {"errors": [{"code": code[0], "title": code[1], "detail": detail,
                                            "source": {"pointer": pointer}}]}
     assert emulator.state()["sessions"] == []
 
@@ -574,7 +581,7 @@ def test_connector_crud_with_the_data_envelope(emulator: Emulator, http: request
     assert ISO_DATE.match(data["updated_at"])
     assert http.get(connectors_url(emulator, "test-srs"), timeout=10).json() == {"data": data}
     updated = http.put(connectors_url(emulator, "test-srs"),
-                       json={"host": "10.0.0.9", "port": 5061, "app_subdomain": "rec"}, timeout=10)
+                       json={"name": "test-srs", "host": "10.0.0.9", "port": 5061, "app_subdomain": "rec"}, timeout=10)
     assert updated.status_code == 200
     assert {k: updated.json()["data"][k] for k in ("name", "host", "port", "app_subdomain")} == {
         "name": "test-srs", "host": "10.0.0.9", "port": 5061, "app_subdomain": "rec"}
@@ -582,7 +589,9 @@ def test_connector_crud_with_the_data_envelope(emulator: Emulator, http: request
     assert (deleted.status_code, deleted.content) == (204, b"")
     gone = http.get(connectors_url(emulator, "test-srs"), timeout=10)
     assert gone.status_code == 404
-    assert gone.json()["errors"][0]["code"] == "10005"
+    # The spec's example, integer code included (docs/telnyx-api.md section 6).
+    assert gone.json() == {"errors": [{"code": 404, "title": "Not Found",
+                                       "detail": "The requested resource does not exist"}]}
     assert http.delete(connectors_url(emulator, "test-srs"), timeout=10).status_code == 404
 
 
@@ -605,11 +614,24 @@ def test_connector_validation_is_422_with_a_pointer(emulator: Emulator, http: re
     assert (error["source"]["pointer"], error["detail"]) == (pointer, detail)
 
 
-def test_a_duplicate_connector_name_is_422_code_10012(emulator: Emulator, http: requests.Session) -> None:
+def test_a_duplicate_connector_name_is_a_422_on_name(emulator: Emulator, http: requests.Session) -> None:
     assert http.post(connectors_url(emulator), json=CONNECTOR, timeout=10).status_code == 201
     response = http.post(connectors_url(emulator), json=CONNECTOR, timeout=10)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["code"] == "10012"
+    assert response.json() == {"errors": [{"code": 422, "title": "Unprocessable Entity",
+                                           "detail": "name has already been taken", "source": {"pointer": "/name"}}]}
+
+
+@pytest.mark.parametrize("body", [{"host": "h", "port": 1}, {"name": "test-srs", "port": 1},
+                                  {"name": "test-srs", "host": "h"}])
+def test_a_connector_update_needs_name_host_and_port_as_create_does(emulator: Emulator, http: requests.Session,
+                                                                   body: dict[str, Any]) -> None:
+    http.post(connectors_url(emulator), json=CONNECTOR, timeout=10)
+    response = http.put(connectors_url(emulator, "test-srs"), json=body, timeout=10)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["code"] == 422
+    assert error["source"]["pointer"] == "/" + ({"name", "host", "port"} - set(body)).pop()
 
 
 def test_connectors_take_json_only(emulator: Emulator, http: requests.Session) -> None:
@@ -645,7 +667,8 @@ def test_faults_reach_every_route(emulator: Emulator, http: requests.Session, ro
     method, url, kwargs = {
         "connector.create": ("POST", connectors_url(emulator), {"json": {**CONNECTOR, "name": "b"}}),
         "connector.read": ("GET", connectors_url(emulator, "test-srs"), {}),
-        "connector.update": ("PUT", connectors_url(emulator, "test-srs"), {"json": {"host": "h", "port": 1}}),
+        "connector.update": ("PUT", connectors_url(emulator, "test-srs"),
+                             {"json": {"name": "test-srs", "host": "h", "port": 1}}),
         "connector.delete": ("DELETE", connectors_url(emulator, "test-srs"), {}),
         "call.fetch": ("GET", f"{emulator.base_url}/texml/Accounts/a/Calls/{CALL_SID}", {}),
         "call.update": ("POST", f"{emulator.base_url}/texml/Accounts/a/Calls/{CALL_SID}",

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from pulumi_telnyx_siprec.emulator import Emulator
+from pulumi_telnyx_siprec.emulator.server import redacted_authorization
 from tests.support.local_stack import UNKNOWN_OUTPUT, CheckFailedError, LocalStack
 from tests.support.recording_server import RecordingServer, Reply
 
@@ -65,7 +66,7 @@ def test_up_starts_a_session_with_exactly_the_stacks_parameters(emulator: Emulat
     }
     assert up.outputs == {"sid": session["sid"], "status": "in-progress"}
     start_request = emulator.state()["requests"][-1]
-    assert start_request["headers"]["Authorization"] == f"Bearer {KEY}"
+    assert start_request["headers"]["Authorization"] == redacted_authorization(f"Bearer {KEY}")
     state = emulator.wait_until(lambda s: len(s["callbacks"]) == 1)
     assert state["callbacks"][0]["delivered"] is True
     assert hook.requests[0].form["SiprecSid"] == session["sid"]
@@ -104,18 +105,18 @@ def test_preview_after_up_diffs_and_a_second_up_changes_nothing(emulator: Emulat
     assert len(sessions(emulator)) == 1
 
 
-def test_a_changed_input_replaces_the_session_stopping_the_old_one_first(emulator: Emulator) -> None:
+def test_a_changed_input_replaces_the_session_starting_the_new_one_first(emulator: Emulator) -> None:
     stack = quickstart(emulator)
     stack.up()
     stack.config["siprec-quickstart:track"] = "outbound_track"
     assert stack.preview().step_kinds() == ["replace"]
     up = stack.up()
-    assert up.rpc_calls == ["Configure", "Check", "Diff", "Delete", "Create"]
+    assert up.rpc_calls == ["Configure", "Check", "Diff", "Create", "Delete"]
     first, second = sessions(emulator)
     assert (first["status"], second["status"]) == ("stopped", "in-progress")
     assert second["params"]["Track"] == "outbound_track"
     routes = [r["route"] for r in emulator.state()["requests"]]
-    assert routes == ["siprec.start", "siprec.stop", "siprec.start"], "never two forks on the call at once"
+    assert routes == ["siprec.start", "siprec.start", "siprec.stop"], "the call is never left unrecorded"
 
 
 def test_destroy_stops_the_session(emulator: Emulator, hook: RecordingServer) -> None:
@@ -285,7 +286,8 @@ def test_the_test_call_stack_up_refresh_after_hang_up_and_destroy(emulator: Emul
 def test_refresh_shows_a_connector_changed_in_the_portal_and_up_puts_it_back(emulator: Emulator) -> None:
     stack = call_stack(emulator)
     stack.up()
-    api(emulator, "PUT", "/siprec_connectors/test-call-srs", json={"host": "10.9.9.9", "port": 5070})
+    api(emulator, "PUT", "/siprec_connectors/test-call-srs",
+        json={"name": "test-call-srs", "host": "10.9.9.9", "port": 5070})
     stack.refresh()
     drifted = stack.resources[CONNECTOR_URN]
     assert (drifted.outputs["host"], drifted.outputs["port"]) == ("10.9.9.9", 5070)
@@ -315,9 +317,9 @@ def test_renaming_the_connector_replaces_it_and_the_session_that_uses_it(emulato
     assert up.steps == [("replace", CONNECTOR_URN), ("replace", SESSION_URN)]
     # The new connector first, then the session moves to it (stopping the old one first: same call), and the
     # old connector goes last, once nothing uses it.
-    assert up.rpc_calls == ["Configure", "Check", "Diff", "Create", "Check", "Diff", "Delete", "Create", "Delete"]
+    assert up.rpc_calls == ["Configure", "Check", "Diff", "Create", "Check", "Diff", "Create", "Delete", "Delete"]
     assert [r["route"] for r in emulator.state()["requests"][-4:]] == [
-        "connector.create", "siprec.stop", "siprec.start", "connector.delete"]
+        "connector.create", "siprec.start", "siprec.stop", "connector.delete"]
     assert set(emulator.state()["connectors"]) == {"renamed-srs"}
     old, new = emulator.state()["sessions"]
     assert (old["status"], new["status"], new["params"]["ConnectorName"]) == ("stopped", "in-progress",

@@ -93,7 +93,7 @@ def test_preview_diff_with_unknowns_replaces(provider_server: ProviderServer) ->
     diff = provider_server.diff(SIPREC_SID, {**olds, "sid": SIPREC_SID}, news)
     assert diff.changes is True
     assert diff.replaces == ["call_sid"]
-    assert diff.delete_before_replace is True
+    assert diff.delete_before_replace is False
 
     same = provider_server.diff(SIPREC_SID, {**olds, "sid": SIPREC_SID}, olds)
     assert same.changes is False

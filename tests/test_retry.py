@@ -1,4 +1,5 @@
-"""TelnyxRetry: which answers it retries, how long it waits, and the bound on the total wait."""
+"""TelnyxRetry and RetryBudget: which answers are retried, how long each wait is, and the bounds on retries and on
+the total wait, shared by every request of one operation."""
 
 from __future__ import annotations
 
@@ -6,19 +7,22 @@ import pytest
 from urllib3.exceptions import MaxRetryError
 from urllib3.response import HTTPResponse
 
-from pulumi_telnyx_siprec.retry import retry_policy, seconds_until_reset
+from pulumi_telnyx_siprec.retry import RetryBudget, seconds_until_reset
 
 
 def answer(status: int, **headers: str) -> HTTPResponse:
     return HTTPResponse(body=b"", status=status, headers={k.replace("_", "-"): v for k, v in headers.items()})
 
 
+def budget(waits: list[float] | None = None, *, max_total_wait: float = 60.0, retries: int = 5) -> RetryBudget:
+    return RetryBudget(retries, max_total_wait, backoff_factor=0.5,
+                       sleeper=(waits.append if waits is not None else lambda _s: None))
+
+
 def policy(waits: list[float] | None = None, *, retry_after_send: bool = False, max_total_wait: float = 60.0,
            statuses: tuple[int, ...] = (429,), retries: int = 5):
-    return retry_policy(
-        retries=retries, statuses=statuses, retry_after_send=retry_after_send, max_total_wait=max_total_wait,
-        backoff_factor=0.5, sleeper=(waits.append if waits is not None else lambda _s: None),
-    )
+    return budget(waits, max_total_wait=max_total_wait, retries=retries).policy(
+        statuses, retry_after_send=retry_after_send)
 
 
 @pytest.mark.parametrize(
@@ -95,3 +99,35 @@ def test_backoff_grows_without_retry_after() -> None:
         retry = retry.increment("POST", "/x", response=answer(500))
         retry.sleep(answer(500))
     assert waits == [1.0, 2.0, 4.0]  # the first retry is immediate (urllib3's backoff formula)
+
+
+def test_the_budget_is_shared_by_every_request_of_an_operation() -> None:
+    shared = budget(max_total_wait=10.0, retries=3)
+    first = shared.policy((429,), retry_after_send=False)
+    first.increment("POST", "/x", response=answer(429, Retry_After="4"))
+    second = shared.policy((429,), retry_after_send=False)
+    assert second.total == 2, "the second request starts with the retries the first left"
+    second = second.increment("POST", "/x", response=answer(429, Retry_After="4"))
+    assert (shared.used, shared.waited) == (2, 8.0)
+    with pytest.raises(MaxRetryError, match=r"retry wait budget of 10 s would be exceeded \(waited 8 s"):
+        second.increment("POST", "/x", response=answer(429, Retry_After="4"))
+
+
+def test_a_repeat_by_the_client_draws_on_the_same_budget_and_never_sleeps_past_it() -> None:
+    waits: list[float] = []
+    shared = budget(waits, max_total_wait=2.5, retries=5)
+    shared.policy((429,), retry_after_send=False).increment("POST", "/x", response=answer(429, Retry_After="2"))
+    assert shared.repeat() is False, "the next backoff (1 s) would take the total to 3 s, past the 2.5 s budget"
+    assert waits == []
+    assert (shared.used, shared.waited) == (1, 2.0)
+
+
+def test_a_repeat_is_refused_once_retries_or_time_run_out() -> None:
+    waits: list[float] = []
+    out_of_retries = budget(waits, retries=1)
+    assert out_of_retries.repeat() is True
+    assert out_of_retries.repeat() is False
+    out_of_time = budget(waits, max_total_wait=0.5, retries=5)
+    assert out_of_time.repeat() is True, "the first retry is immediate"
+    assert out_of_time.repeat() is False, "the second would wait 1 s, past the 0.5 s budget"
+    assert waits == [], "nothing slept: the only granted waits were 0"

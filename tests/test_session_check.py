@@ -12,6 +12,12 @@ from tests.support import checks
 from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, session_inputs
 
 REQUIRED = {"account_sid": ACCOUNT_SID, "call_sid": CALL_SID, "connector_name": "my-srs"}
+HOOK = "https://hooks.example.com/siprec"
+
+
+def base_for(prop: str) -> dict[str, Any]:
+    """REQUIRED, plus `status_callback` for the property that needs it."""
+    return {**REQUIRED, "status_callback": HOOK} if prop == "status_callback_method" else REQUIRED
 
 
 def check(news: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -68,7 +74,7 @@ def test_the_issue_example_is_valid_and_gets_post_as_callback_method() -> None:
     ],
 )
 def test_accepted_values(prop: str, value: Any, expected: Any) -> None:
-    checks.assert_accepted(SiprecSessionProvider(), REQUIRED, prop, value, expected)
+    checks.assert_accepted(SiprecSessionProvider(), base_for(prop), prop, value, expected)
 
 
 @pytest.mark.parametrize(
@@ -120,15 +126,35 @@ def test_accepted_values(prop: str, value: Any, expected: Any) -> None:
     ],
 )
 def test_rejected_values_name_the_property_and_say_why(prop: str, value: Any, reason: str) -> None:
-    inputs = checks.assert_rejected(SiprecSessionProvider(), REQUIRED, prop, value, reason)
+    inputs = checks.assert_rejected(SiprecSessionProvider(), base_for(prop), prop, value, reason)
     assert inputs[prop] == value or value != value, "a rejected value is returned as given, not lost"
 
 
 def test_every_failure_is_reported_at_once() -> None:
-    _, failures = check({"call_sid": "a/b", "track": "both", "session_timeout_secs": 45, "trak": "x"})
-    assert set(failures) == {"account_sid", "connector_name", "call_sid", "track", "session_timeout_secs", "trak"}
-    assert failures["account_sid"] == "is required but was not set"
+    _, failures = check({"call_sid": "a/b", "track": "both", "session_timeout_secs": 45, "trak": "x",
+                         "status_callback_method": "GET"})
+    assert set(failures) == {"connector_name", "call_sid", "track", "session_timeout_secs",
+                             "status_callback_method", "trak"}
     assert failures["connector_name"] == "is required but was not set"
+
+
+def test_account_sid_is_optional_and_gets_no_default() -> None:
+    inputs, failures = check({"call_sid": CALL_SID, "connector_name": "my-srs"})
+    assert failures == {}
+    assert "account_sid" not in inputs, "looked up at create, from GET /whoami"
+
+
+@pytest.mark.parametrize("method", ["GET", "post"])
+def test_a_callback_method_without_a_callback_is_refused(method: str) -> None:
+    inputs = checks.assert_rejected(
+        SiprecSessionProvider(), REQUIRED, "status_callback_method", method,
+        "has no effect without `status_callback`: set `status_callback` too, or remove `status_callback_method`")
+    assert inputs["status_callback_method"] == method.upper()
+
+
+def test_a_callback_method_whose_callback_is_not_known_yet_passes_preview() -> None:
+    _, failures = check({**REQUIRED, "status_callback": Unknown(), "status_callback_method": "GET"})
+    assert failures == {}
 
 
 @pytest.mark.parametrize(

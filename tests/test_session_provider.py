@@ -80,11 +80,11 @@ def test_a_default_missing_from_old_state_is_not_a_change() -> None:
     [("track", "both_tracks"), ("connector_name", "other-srs"), ("session_timeout_secs", 90),
      ("secure", False), ("name", "new-name"), ("status_callback", None)],
 )
-def test_every_input_change_replaces_and_stops_first_on_the_same_call(prop: str, value: Any) -> None:
+def test_every_input_change_replaces_starting_the_new_session_first(prop: str, value: Any) -> None:
     result = SiprecSessionProvider().diff(SIPREC_SID, state(), checked(**{prop: value}))
     assert result.changes is True
     assert prop in result.replaces
-    assert result.delete_before_replace is True
+    assert result.delete_before_replace is False, "no gap in the recording: the old session stops last"
 
 
 def test_moving_to_another_call_starts_the_new_session_first() -> None:
@@ -93,11 +93,18 @@ def test_moving_to_another_call_starts_the_new_session_first() -> None:
     assert result.delete_before_replace is False
 
 
-def test_an_unknown_call_counts_as_a_change_and_stops_first() -> None:
+def test_an_unknown_call_counts_as_a_change() -> None:
     news = {**checked(), "call_sid": Unknown()}
     result = SiprecSessionProvider().diff(SIPREC_SID, state(), news)
     assert result.replaces == ["call_sid"]
-    assert result.delete_before_replace is True
+    assert result.delete_before_replace is False
+
+
+def test_an_account_sid_looked_up_at_create_is_not_a_change_when_the_program_gives_none() -> None:
+    news = {k: v for k, v in checked().items() if k != "account_sid"}
+    assert SiprecSessionProvider().diff(SIPREC_SID, state(), news).changes is False
+    other = {**checked(), "account_sid": "another-account"}
+    assert SiprecSessionProvider().diff(SIPREC_SID, state(), other).replaces == ["account_sid"]
 
 
 def test_a_boolean_is_not_equal_to_a_number() -> None:
@@ -339,12 +346,10 @@ def test_the_default_base_url_is_telnyx() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("telnyx:readTimeout", "soon", "config `telnyx:readTimeout` (or TELNYX_READ_TIMEOUT) must be a number >= "
-                                       "0.001, got 'soon'"),
-        ("telnyx:maxRetries", "2.5", "config `telnyx:maxRetries` (or TELNYX_MAX_RETRIES) must be a whole number >= 0, "
-                                     "got '2.5'"),
-        ("telnyx:baseUrl", "api.telnyx.com", "config `telnyx:baseUrl` (or TELNYX_BASE_URL): the Telnyx base URL must "
-                                             "be an absolute http(s) URL (the API root), got 'api.telnyx.com'"),
+        ("telnyx:readTimeout", "soon", "config `telnyx:readTimeout` must be a number >= 0.001, got 'soon'"),
+        ("telnyx:maxRetries", "2.5", "config `telnyx:maxRetries` must be a whole number >= 0, got '2.5'"),
+        ("telnyx:baseUrl", "api.telnyx.com", "config `telnyx:baseUrl`: the Telnyx base URL must be an absolute "
+                                             "http(s) URL (the API root), got 'api.telnyx.com'"),
     ],
 )
 def test_bad_settings_fail_at_use_naming_the_setting(key: str, value: str, message: str) -> None:
@@ -360,7 +365,7 @@ def test_bad_settings_fail_at_use_naming_the_setting(key: str, value: str, messa
 
 def test_the_pickled_provider_is_a_small_reference_without_secrets() -> None:
     provider = configured()
-    provider.client()  # a configured provider with a live client must still pickle to nothing but its class
+    provider.ops().client()  # a configured provider with a live client must still pickle to nothing but its class
     blob = serialize_provider(provider)
     raw = base64.b64decode(blob)
     assert len(blob) < 300

@@ -9,19 +9,22 @@ Run it with `python -m pulumi_telnyx_siprec.emulator`, or in-process:
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .callbacks import CallbackDispatcher
+from .callbacks import CallbackDispatcher, CallbackSigner
+from .effects import SideEffects
 from .faults import Fault, FaultQueue, parse_fault
 from .server import ROUTE_NAMES, EmulatorHTTPServer
-from .state import EmulatorState, Limits
+from .state import Behaviour, EmulatorState, Limits, updated_behaviour
 
-__all__ = ["ROUTE_NAMES", "Emulator", "Limits"]
+__all__ = ["ROUTE_NAMES", "Behaviour", "Emulator", "Limits"]
 
 DEFAULT_LIMITS = Limits()
+DEFAULT_BEHAVIOUR = Behaviour()
 
 
 class Emulator:
@@ -39,28 +42,39 @@ class Emulator:
         limits: Limits = DEFAULT_LIMITS,
         verbose: bool = False,
         latency: float = 0.0,
+        behaviour: Behaviour = DEFAULT_BEHAVIOUR,
+        callback_failover_url: str | None = None,
     ) -> None:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
-        added before every API answer, as a network round trip would."""
+        added before every API answer, as a network round trip would; `behaviour` holds the switches where
+        Telnyx's behaviour is not documented (see `Behaviour`)."""
         self._address = (host, port)
         self._api_key = api_key
-        self._state = EmulatorState(lambda: self.base_url, limits)
+        self._state = EmulatorState(lambda: self.base_url, limits, behaviour)
         self._faults = FaultQueue(seed)
         self._allow_any_callback_host = allow_any_callback_host
+        self._callback_failover_url = callback_failover_url
+        self._signer = CallbackSigner.if_available()
         self._verbose = verbose
         self._latency = latency
         self._server: EmulatorHTTPServer | None = None
-        self._callbacks: CallbackDispatcher | None = None
+        self._effects: SideEffects | None = None
         self._thread: threading.Thread | None = None
         for call_sid in calls:
             self._state.add_call(call_sid)
 
     def start(self) -> Emulator:
         """Binds and serves in a background thread."""
-        self._callbacks = CallbackDispatcher(self._state.record_callback,
-                                             allow_any_host=self._allow_any_callback_host)
-        self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._callbacks,
-                                          self._api_key, self._verbose, self._latency)
+        callbacks = CallbackDispatcher(self._state.record_callback, allow_any_host=self._allow_any_callback_host,
+                                       signer=self._signer, failover_url=self._callback_failover_url)
+        self._effects = SideEffects(callbacks)
+        try:
+            self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._effects,
+                                              self._api_key, self._verbose, self._latency)
+        except OSError:
+            self._effects.close()
+            self._effects = None
+            raise
         # A short poll interval keeps stop() prompt (shutdown waits for the serving loop's next poll).
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="telnyx-emulator", daemon=True)
@@ -73,9 +87,9 @@ class Emulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
-        if self._callbacks is not None:
-            self._callbacks.close()
-            self._callbacks = None
+        if self._effects is not None:
+            self._effects.close()
+            self._effects = None
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -94,19 +108,34 @@ class Emulator:
         port = address[1]
         return f"http://{shown}:{port}/v2"
 
+    @property
+    def callback_public_key(self) -> str | None:
+        """The Ed25519 public key (base64) that verifies status callbacks; None without `cryptography`."""
+        return self._signer.public_key if self._signer is not None else None
+
     def state(self) -> dict[str, Any]:
         """Calls, sessions (with every parameter received), callback deliveries, recent requests, faults."""
-        return {**self._state.snapshot(), "faults": self._faults.pending()}
+        return {**self._state.snapshot(), "faults": self._faults.pending(),
+                "callback_public_key": self.callback_public_key}
+
+    def configure(self, **changes: Any) -> Behaviour:
+        """Changes behaviour switches while running (as `POST /_emulator/behaviour` does)."""
+        self._state.behaviour = updated_behaviour(self._state.behaviour, changes)
+        return self._state.behaviour
+
+    @property
+    def behaviour(self) -> Behaviour:
+        return dataclasses.replace(self._state.behaviour)
 
     def add_call(self, call_sid: str, status: str = "in-progress") -> None:
         """Adds a call in progress (it answers under any account sid)."""
         self._state.add_call(call_sid, status)
 
     def end_call(self, call_sid: str, status: str = "completed") -> None:
-        """Ends a call as a hang-up would: its sessions stop (and their callbacks fire)."""
+        """Ends a call as a hang-up would: its sessions stop (and their callbacks fire). KeyError if unknown."""
         events = self._state.end_call(call_sid, status)
-        if self._callbacks is not None:
-            self._callbacks.submit(events)
+        if self._effects is not None:
+            self._effects.run(events)
 
     def inject(self, route: str, kind: str, **spec: Any) -> Fault:
         """Queues a fault, as `POST /_emulator/faults` does (see `faults.py` for the fields)."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import signal
 import sys
 import threading
 from types import FrameType
 
-from . import Emulator
+from . import Behaviour, Emulator
+from .state import CALL_OUTCOMES
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -27,6 +29,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
                         help="add this delay before every API answer, as a network round trip would (default 0)")
+    parser.add_argument("--callback-failover-url", metavar="URL",
+                        help="where a status callback goes when its URL answers anything but 200")
+    defaults = Behaviour()
+    parser.add_argument("--organization-id", default=defaults.organization_id,
+                        help="the account id GET /v2/whoami answers (default: the API reference's example)")
+    parser.add_argument("--one-session-per-call", action="store_true",
+                        help="refuse a second running SIPREC session on a call (422 at /CallSid)")
+    parser.add_argument("--stopped-session-status", type=int, choices=(200, 404),
+                        default=defaults.stopped_session_status,
+                        help="what stopping an already stopped session answers (default 404)")
+    parser.add_argument("--call-answer-delay", type=float, default=defaults.call_answer_delay, metavar="SECONDS",
+                        help=f"how long a placed call stays queued (default {defaults.call_answer_delay:g})")
+    parser.add_argument("--call-outcome", choices=CALL_OUTCOMES, default=defaults.call_outcome,
+                        help="what a placed call becomes after the delay (default in-progress: answered)")
+    parser.add_argument("--call-fetch-lag", type=float, default=defaults.call_fetch_lag, metavar="SECONDS",
+                        help="fetching a call placed less than this long ago answers 404, as an eventually "
+                             "consistent API may (default 0)")
     args = parser.parse_args(argv)
     if not 0 <= args.latency <= 60:
         parser.error(f"--latency must be from 0 to 60 seconds, got {args.latency:g}")
@@ -35,17 +54,39 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def bind_advice(err: OSError) -> str:
+    """What to do when the emulator cannot bind: the advice depends on why."""
+    if err.errno == errno.EADDRINUSE:
+        return "another process holds that port: try --port 0 (any free port)"
+    if err.errno == errno.EADDRNOTAVAIL:
+        return "that address is not one of this machine's: use --host 127.0.0.1 (or another local address)"
+    if err.errno == errno.EACCES:
+        return "ports below 1024 need privileges: use --port 0 (any free port) or a port above 1023"
+    return "check --host and --port"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    behaviour = Behaviour(
+        organization_id=args.organization_id, one_session_per_call=args.one_session_per_call,
+        stopped_session_status=args.stopped_session_status, call_answer_delay=args.call_answer_delay,
+        call_outcome=args.call_outcome, call_fetch_lag=args.call_fetch_lag,
+    )
     emulator = Emulator(host=args.host, port=args.port, api_key=args.api_key, calls=args.call,
                         allow_any_callback_host=args.allow_any_callback_host, seed=args.seed,
-                        verbose=args.verbose, latency=args.latency)
+                        verbose=args.verbose, latency=args.latency, behaviour=behaviour,
+                        callback_failover_url=args.callback_failover_url)
     try:
         emulator.start()
     except OSError as err:
-        print(f"emulator: cannot bind {args.host}:{args.port}: {err.strerror or err}; try --port 0", file=sys.stderr)
+        print(f"emulator: cannot bind {args.host}:{args.port}: {err.strerror or err}; {bind_advice(err)}",
+              file=sys.stderr)
         return 1
     print(emulator.base_url, flush=True)
+    key = emulator.callback_public_key
+    print(f"status callbacks are signed; verify with this Ed25519 public key (base64): {key}" if key else
+          "status callbacks are not signed: install `cryptography` (pip install 'pulumi-telnyx-siprec[emulator]')",
+          flush=True)
     stopping = threading.Event()
 
     def stop(_signum: int, _frame: FrameType | None) -> None:

@@ -2,13 +2,19 @@
 
 One queue per worker, and a session's callbacks always go to the same worker: they arrive in order (started
 before stopped) while different sessions' callbacks are delivered in parallel.
+
+As Telnyx sends them (docs/telnyx-api.md section 7): form-encoded fields, signed with Ed25519 over
+`{telnyx-timestamp}|{body}` (header `telnyx-signature-ed25519`, base64; `telnyx-timestamp` in Unix seconds), and
+any answer but 200 makes one more attempt at the failover URL, when one is configured, not at the same URL.
 """
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import queue
 import threading
+import time
 import urllib.error
 import urllib.request
 import zlib
@@ -36,12 +42,49 @@ def is_loopback_host(url: str) -> bool:
         return False
 
 
-class CallbackDispatcher:
-    """A bounded queue and a few worker threads; `record` receives one entry per callback."""
+class CallbackSigner:
+    """An Ed25519 key made at start; receivers verify with `public_key` (base64 of the raw 32 bytes, as Telnyx's
+    portal shows its key). Needs the `cryptography` package (the `emulator` extra)."""
 
-    def __init__(self, record: Callable[[dict[str, Any]], None], *, allow_any_host: bool = False) -> None:
+    def __init__(self) -> None:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        self._key = Ed25519PrivateKey.generate()
+        raw = self._key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.public_key = base64.b64encode(raw).decode()
+
+    def sign(self, data: bytes) -> bytes:
+        return self._key.sign(data)
+
+    @classmethod
+    def if_available(cls) -> CallbackSigner | None:
+        """A signer, or None when `cryptography` is not installed (callbacks then go unsigned)."""
+        try:
+            return cls()
+        except ImportError:
+            return None
+
+
+def signature_headers(signer: CallbackSigner | None, body: bytes, now: Callable[[], float] = time.time
+                      ) -> dict[str, str]:
+    """The `telnyx-timestamp` and `telnyx-signature-ed25519` headers for a body (none without a signer)."""
+    if signer is None:
+        return {}
+    timestamp = str(int(now()))
+    signature = signer.sign(timestamp.encode() + b"|" + body)
+    return {"telnyx-timestamp": timestamp, "telnyx-signature-ed25519": base64.b64encode(signature).decode()}
+
+
+class CallbackDispatcher:
+    """A bounded queue and a few worker threads; `record` receives one entry per delivery attempt."""
+
+    def __init__(self, record: Callable[[dict[str, Any]], None], *, allow_any_host: bool = False,
+                 signer: CallbackSigner | None = None, failover_url: str | None = None) -> None:
         self._record = record
         self._allow_any_host = allow_any_host
+        self.signer = signer
+        self._failover_url = failover_url
         self._queues: list[queue.Queue[CallbackEvent | None]] = [queue.Queue(maxsize=QUEUE_SIZE)
                                                                   for _ in range(WORKERS)]
         # Straight to the target: an http_proxy in the environment must not reroute a loopback delivery.
@@ -53,16 +96,12 @@ class CallbackDispatcher:
 
     def submit(self, events: Iterable[CallbackEvent]) -> None:
         for event in events:
-            if not self._allow_any_host and not is_loopback_host(event.url):
-                self._outcome(event, delivered=False,
-                              error="not delivered: not a loopback host (start the emulator with "
-                                    "--allow-any-callback-host to deliver anywhere)")
-                continue
             shard = zlib.crc32(event.fields["SiprecSid"].encode()) % len(self._queues)
             try:
                 self._queues[shard].put_nowait(event)
             except queue.Full:
-                self._outcome(event, delivered=False, error=f"not delivered: more than {QUEUE_SIZE} callbacks queued")
+                self._outcome(event, event.url, delivered=False,
+                              error=f"not delivered: more than {QUEUE_SIZE} callbacks queued")
 
     def close(self) -> None:
         for pending in self._queues:
@@ -78,28 +117,45 @@ class CallbackDispatcher:
             self._deliver(event)
 
     def _deliver(self, event: CallbackEvent) -> None:
+        if not self._attempt(event, event.url) and self._failover_url:
+            self._attempt(event, self._failover_url, failover=True)
+
+    def _attempt(self, event: CallbackEvent, url: str, failover: bool = False) -> bool:
+        """One delivery to `url`; True when it answered 200 (anything else counts as failed, as at Telnyx)."""
+        if not self._allow_any_host and not is_loopback_host(url):
+            self._outcome(event, url, delivered=False, failover=failover,
+                          error="not delivered: not a loopback host (start the emulator with "
+                                "--allow-any-callback-host to deliver anywhere)")
+            return False
         encoded = urlencode(event.fields)
         if event.method == "GET":
-            separator = "&" if urlsplit(event.url).query else "?"
+            separator = "&" if urlsplit(url).query else "?"
             # The URL passed the shared schema's http(s)-only rule when the session started.
-            request = urllib.request.Request(event.url + separator + encoded, method="GET")  # noqa: S310
+            request = urllib.request.Request(url + separator + encoded, method="GET",  # noqa: S310
+                                             headers=signature_headers(self.signer, b""))
         else:
+            body = encoded.encode()
             request = urllib.request.Request(  # noqa: S310
-                event.url, data=encoded.encode(), method="POST",
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                url, data=body, method="POST",
+                headers={"Content-Type": "application/x-www-form-urlencoded", **signature_headers(self.signer, body)},
             )
         try:
             with self._opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-                self._outcome(event, delivered=200 <= response.status < 300, status=response.status)
+                delivered: bool = response.status == 200
+                self._outcome(event, url, delivered=delivered, status=response.status, failover=failover,
+                              error=None if delivered else f"answered {response.status}")
+                return delivered
         except urllib.error.HTTPError as err:
-            self._outcome(event, delivered=False, status=err.code, error=f"answered {err.code}")
+            self._outcome(event, url, delivered=False, status=err.code, error=f"answered {err.code}",
+                          failover=failover)
         except (urllib.error.URLError, OSError, ValueError) as err:
-            self._outcome(event, delivered=False, error=f"{type(err).__name__}: {err}"[:300])
+            self._outcome(event, url, delivered=False, error=f"{type(err).__name__}: {err}"[:300], failover=failover)
+        return False
 
-    def _outcome(self, event: CallbackEvent, *, delivered: bool, status: int | None = None,
-                 error: str | None = None) -> None:
+    def _outcome(self, event: CallbackEvent, url: str, *, delivered: bool, status: int | None = None,
+                 error: str | None = None, failover: bool = False) -> None:
         self._record({
-            "url": event.url, "method": event.method, "event": event.fields["SiprecEvent"],
+            "url": url, "method": event.method, "event": event.fields["SiprecEvent"],
             "siprec_sid": event.fields["SiprecSid"], "fields": dict(event.fields), "delivered": delivered,
-            "status": status, "error": error, "at": datetime.now(timezone.utc).isoformat(),
+            "status": status, "error": error, "failover": failover, "at": datetime.now(timezone.utc).isoformat(),
         })

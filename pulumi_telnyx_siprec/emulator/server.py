@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import json
 import re
 import socket
@@ -16,15 +18,15 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from ..session_schema import ENDED_CALL_STATUSES
-from .callbacks import CallbackDispatcher
+from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
-from .state import Answer, CallbackEvent, EmulatorState, api_error, not_found
+from .state import Answer, EmulatorState, Event, api_error, not_found, updated_behaviour
 
 MAX_BODY_BYTES = 64 * 1024
 KEPT_BODY_CHARS = 2_000
 
 
-Operation = Callable[[EmulatorState, Mapping[str, str], dict[str, Any]], tuple[Answer, list[CallbackEvent]]]
+Operation = Callable[[EmulatorState, Mapping[str, str], dict[str, Any]], tuple[Answer, list[Event]]]
 
 
 @dataclass(frozen=True)
@@ -34,14 +36,15 @@ class Route:
     pattern: re.Pattern[str]
     operation: Operation
     json_only: bool = False
-    """The JSON API (connectors) takes JSON bodies; the TeXML API takes form bodies or JSON."""
+    """The JSON API (connectors, call create) takes JSON bodies; the TeXML call and SIPREC routes take form
+    bodies or JSON."""
 
 
 def _route(name: str, method: str, path: str, operation: Operation, json_only: bool = False) -> Route:
     return Route(name, method, re.compile("^" + path + "$"), operation, json_only)
 
 
-def _no_events(answer: Answer) -> tuple[Answer, list[CallbackEvent]]:
+def _no_events(answer: Answer) -> tuple[Answer, list[Event]]:
     return answer, []
 
 
@@ -52,10 +55,13 @@ ROUTES = (
            lambda s, ids, body: s.start_siprec(ids["account_sid"], ids["call_sid"], body, ids["body_format"])),
     _route("siprec.stop", "POST", _ACCOUNT_CALL + r"/Siprec/(?P<siprec_sid>[^/]+)\.json",
            lambda s, ids, body: s.stop_siprec(ids["account_sid"], ids["call_sid"], ids["siprec_sid"], body)),
+    _route("call.create", "POST", r"/v2/texml/calls/(?P<connection_id>[^/]+)",
+           lambda s, ids, body: _no_events(s.place_call(ids["connection_id"], body)), json_only=True),
     _route("call.fetch", "GET", _ACCOUNT_CALL + r"(?:\.json)?",
-           lambda s, ids, _body: _no_events(s.fetch_call(ids["account_sid"], ids["call_sid"]))),
+           lambda s, ids, _body: s.fetch_call(ids["account_sid"], ids["call_sid"])),
     _route("call.update", "POST", _ACCOUNT_CALL + r"(?:\.json)?",
            lambda s, ids, body: s.update_call(ids["account_sid"], ids["call_sid"], body)),
+    _route("whoami", "GET", r"/v2/whoami", lambda s, _ids, _body: _no_events(s.whoami())),
     _route("connector.create", "POST", r"/v2/siprec_connectors",
            lambda s, _ids, body: _no_events(s.create_connector(body)), json_only=True),
     _route("connector.read", "GET", _CONNECTOR,
@@ -110,13 +116,13 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], state: EmulatorState, faults: FaultQueue,
-                 callbacks: CallbackDispatcher, api_key: str | None, verbose: bool = False,
+                 effects: SideEffects, api_key: str | None, verbose: bool = False,
                  latency: float = 0.0) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
         self.state = state
         self.faults = faults
-        self.callbacks = callbacks
+        self.effects = effects
         self.api_key = api_key
         self.verbose = verbose
         self.latency = latency
@@ -180,12 +186,13 @@ class Handler(BaseHTTPRequestHandler):
             self._finish(err.answer, route, b"", fault=None)
             return
         answer, events = self._api(route, ids, raw)
+        answer, events = self.server.effects.before_answer(answer, events)
         if fault is not None:
-            self.server.callbacks.submit(events)
+            self.server.effects.run(events)
             self._answer_with_fault(fault, route, answer, raw)
             return
         self._finish(answer, route, raw, fault=None)
-        self.server.callbacks.submit(events)
+        self.server.effects.run(events)
 
     def _match(self, path: str) -> tuple[Route | None, dict[str, str]]:
         for route in ROUTES:
@@ -196,9 +203,11 @@ class Handler(BaseHTTPRequestHandler):
         return None, {}
 
     def _api(self, route: Route | None, ids: Mapping[str, str], raw: bytes
-             ) -> tuple[Answer, list[CallbackEvent]]:
+             ) -> tuple[Answer, list[Event]]:
         if route is None:
-            return not_found(), []
+            # Under /v2 the API answers its own 404; elsewhere there is no API at all (a base URL without /v2,
+            # or the wrong host), and the answer is a plain web server's.
+            return (not_found() if self.path.startswith("/v2/") else Answer(404, "no such endpoint")), []
         unauthorised = self._check_auth()
         if unauthorised:
             return unauthorised, []
@@ -286,7 +295,9 @@ class Handler(BaseHTTPRequestHandler):
     def _control_answer(self, path: str, raw: bytes) -> Answer:
         server = self.server
         if (self.command, path) == ("GET", "/_emulator/state"):
-            return Answer(200, {**server.state.snapshot(), "faults": server.faults.pending()})
+            signer = server.effects.callbacks.signer
+            return Answer(200, {**server.state.snapshot(), "faults": server.faults.pending(),
+                                "callback_public_key": signer.public_key if signer else None})
         if (self.command, path) == ("POST", "/_emulator/reset"):
             server.state.reset()
             server.faults.clear()
@@ -308,25 +319,42 @@ class Handler(BaseHTTPRequestHandler):
             return Answer(201, {"queued": [f.to_json() for f in faults]})
         if (self.command, path) == ("POST", "/_emulator/calls"):
             return self._control_call(spec)
+        if (self.command, path) == ("POST", "/_emulator/behaviour"):
+            return self._control_behaviour(spec)
         return Answer(404, {"errors": [{"detail": f"no control endpoint {self.command} {path}"}]})
 
     def _control_call(self, spec: Any) -> Answer:
         if not isinstance(spec, dict) or not isinstance(spec.get("call_sid"), str) or not spec["call_sid"]:
             return _control_error('send {"call_sid": "...", "status": "in-progress"}')
         status = spec.get("status", "in-progress")
+        state = self.server.state
         if status in ENDED_CALL_STATUSES:
-            self.server.callbacks.submit(self.server.state.end_call(spec["call_sid"], status))
-            return Answer(200, self.server.state.snapshot()["calls"].get(spec["call_sid"]))
+            try:
+                self.server.effects.run(state.end_call(spec["call_sid"], status))
+            except KeyError:
+                return not_found()
+            return Answer(200, state.snapshot()["calls"].get(spec["call_sid"]))
         if status not in ("ringing", "in-progress"):
             return _control_error(f"`status` must be a call status, got {status!r}")
-        return self.server.state.add_call(spec["call_sid"], status)
+        return state.add_call(spec["call_sid"], status)
+
+    def _control_behaviour(self, spec: Any) -> Answer:
+        try:
+            self.server.state.behaviour = updated_behaviour(self.server.state.behaviour, spec)
+        except ValueError as err:
+            return _control_error(str(err))
+        return Answer(200, dataclasses.asdict(self.server.state.behaviour))
 
     # Output
 
     def _finish(self, answer: Answer, route: Route | None, raw: bytes, fault: Fault | None,
                 record: bool = True) -> None:
-        payload = b"" if answer.body is None else json.dumps(answer.body).encode()
-        self._send(answer.status, payload, "application/json" if payload else None, answer.headers)
+        if isinstance(answer.body, str):
+            payload, content_type = answer.body.encode(), "text/plain; charset=utf-8"
+        else:
+            payload = b"" if answer.body is None else json.dumps(answer.body).encode()
+            content_type = "application/json"
+        self._send(answer.status, payload, content_type if payload else None, answer.headers)
         if record:
             self._record(route, answer.status, raw, fault)
 
@@ -349,10 +377,19 @@ class Handler(BaseHTTPRequestHandler):
             "path": self.path,
             "route": route.name if route else None,
             "status": status,
-            "headers": dict(self.headers.items()),
+            "headers": {k: (redacted_authorization(v) if k.lower() == "authorization" else v)
+                        for k, v in self.headers.items()},
             "body": raw[:KEPT_BODY_CHARS].decode("utf-8", errors="replace"),
             "fault": fault.kind if fault else None,
         })
+
+
+def redacted_authorization(value: str) -> str:
+    """An Authorization header as the state shows it: the scheme and a fingerprint of the credential (the first
+    8 hex digits of its SHA-256), never the credential itself."""
+    scheme, _, credential = value.partition(" ")
+    fingerprint = hashlib.sha256(credential.strip().encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f"{scheme} [redacted sha256:{fingerprint}]"
 
 
 def _default_error_body(status: int) -> dict[str, Any]:

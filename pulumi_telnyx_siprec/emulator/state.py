@@ -1,13 +1,15 @@
-"""What the emulated Telnyx account holds (calls, SIPREC sessions) and how each API operation changes it.
+"""What the emulated Telnyx account holds (calls, SIPREC sessions, connectors) and how each API operation changes it.
 
 No HTTP here: operations take decoded ids and bodies and return an `Answer`; the HTTP layer turns it into bytes.
-Thread-safe: every operation runs under one lock. Everything is bounded (`Limits`).
+Thread-safe: every operation runs under one lock. Everything is bounded (`Limits`). Each behaviour follows
+docs/telnyx-api.md; where no source settles it, the choice is a switch in `Behaviour`, and both settings are tested.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -17,9 +19,14 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
+from ..call_schema import CALL_SCHEMA
 from ..connector_schema import CONNECTOR_SCHEMA
-from ..schema import Schema
-from ..session_schema import LIVE_CALL_STATUSES, SESSION_SCHEMA
+from ..schema import Failure, Problem, Schema
+from ..session_schema import ENDED_CALL_STATUSES, LIVE_CALL_STATUSES, SESSION_SCHEMA
+
+DEFAULT_ORGANIZATION_ID = "61bf923e-5e4d-4595-a110-56190ea18a1b"
+"""The account id of the API reference's examples; `GET /whoami` answers it as `organization_id`."""
+CALL_OUTCOMES = ("in-progress", "busy", "no-answer", "failed")
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,26 @@ class Limits:
     kept_callbacks: int = 2_000
 
 
+@dataclass(frozen=True)
+class Behaviour:
+    """Where sources leave Telnyx's behaviour open, or a test wants another: each a switch."""
+
+    organization_id: str = DEFAULT_ORGANIZATION_ID
+    one_session_per_call: bool = False
+    """Refuse a second running SIPREC session on a call (422 pointing at `/CallSid`). Whether Telnyx does is not
+    documented; off by default, so a replacement can start the new session before stopping the old one."""
+    stopped_session_status: int = 404
+    """What a stop of a session already stopped answers: 404 (what the package assumes; not documented) or 200
+    (the stop echoed again)."""
+    call_answer_delay: float = 0.2
+    """Seconds a placed call stays `queued` before it is answered (or not, see `call_outcome`)."""
+    call_outcome: str = "in-progress"
+    """What a placed call becomes after the delay: `in-progress` (answered), `busy`, `no-answer` or `failed`."""
+    call_fetch_lag: float = 0.0
+    """Seconds after a call is placed during which fetching it answers 404: the call fetch is documented as
+    eventually consistent (docs/telnyx-api.md section 2)."""
+
+
 @dataclass
 class Answer:
     """An API answer: status, JSON body (None for an empty body) and extra headers."""
@@ -43,16 +70,35 @@ class Answer:
 
 
 def not_found() -> Answer:
-    """Telnyx's short 404 for TeXML resources."""
+    """Telnyx's short 404 for TeXML resources (documented for the SIPREC and call endpoints)."""
     return Answer(404, {"errors": [{"detail": "Resource not found"}]})
 
 
-def api_error(status: int, code: str, title: str, detail: str, pointer: str | None = None) -> Answer:
-    """An answer in Telnyx's error envelope."""
+def api_error(status: int, code: str | int, title: str, detail: str, pointer: str | None = None) -> Answer:
+    """An answer in Telnyx's error envelope (string codes on TeXML endpoints, integer codes on connectors)."""
     error: dict[str, Any] = {"code": code, "title": title, "detail": detail}
     if pointer:
         error["source"] = {"pointer": pointer}
     return Answer(status, {"errors": [error]})
+
+
+# The codes the spec's TeXML 422 examples use (docs/telnyx-api.md section 9), by kind of mistake.
+_TEXML_422 = {
+    Problem.MISSING: ("10004", "Missing required parameter"),
+    Problem.CHOICE: ("10032", "Invalid enumerated value"),
+}
+_TEXML_422_DEFAULT = ("10026", "Invalid parameter type")
+
+
+def texml_422(failure: Failure) -> Answer:
+    code, title = _TEXML_422.get(failure.problem, _TEXML_422_DEFAULT)
+    return api_error(422, code, title, f"{failure.property} {failure.reason}", f"/{failure.property}")
+
+
+def connector_error(status: int, detail: str, pointer: str | None = None) -> Answer:
+    """The connector endpoints' error: integer code equal to the status (spec; docs/telnyx-api.md section 6)."""
+    title = {404: "Not Found", 422: "Unprocessable Entity"}.get(status, "Error")
+    return api_error(status, status, title, detail, pointer)
 
 
 def telnyx_date(moment: datetime) -> str:
@@ -65,9 +111,9 @@ def iso_date(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def resource_not_found(what: str) -> Answer:
-    """The JSON API's 404, in the full error envelope."""
-    return api_error(404, "10005", "Resource not found", f"{what} was not found")
+def callback_timestamp(moment: datetime) -> str:
+    """A status callback's `Timestamp`: ISO 8601 with `Z`, as every example shows."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 @dataclass
@@ -77,10 +123,18 @@ class Call:
     date_created: str = ""
     date_updated: str = ""
     end_time: str | None = None
+    from_: str | None = None
+    to: str | None = None
+    direction: str = "inbound"
+    connection_id: str | None = None
+    custom_headers: dict[str, str] = field(default_factory=dict)
+    placed_at: float | None = None
+    """Monotonic time it was placed through the API (None for calls added by hand)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"sid": self.sid, "status": self.status, "date_created": self.date_created,
-                "date_updated": self.date_updated, "start_time": self.date_created, "end_time": self.end_time}
+        return {"sid": self.sid, "status": self.status, "from": self.from_, "to": self.to,
+                "direction": self.direction, "date_created": self.date_created, "date_updated": self.date_updated,
+                "start_time": self.date_created, "end_time": self.end_time}
 
 
 @dataclass
@@ -111,12 +165,24 @@ class Session:
     date_created: str
     date_updated: str
     start_time: str
+    custom_headers: dict[str, str] = field(default_factory=dict)
+    """The call's custom headers, which this session passes on to the SRS."""
+    sip: dict[str, Any] = field(default_factory=dict)
+    """What happened on the SIP side, filled in by the SIPREC client when it ran."""
+
+    @property
+    def metadata_extensions(self) -> dict[str, str]:
+        """Custom headers sent as `recording.session.ExtensionParameters` metadata (with
+        IncludeMetadataCustomHeaders); otherwise they travel as SIP headers."""
+        return dict(self.custom_headers) if self.checked.get("include_metadata_custom_headers") else {}
 
     def to_json(self) -> dict[str, Any]:
+        as_headers = {} if self.checked.get("include_metadata_custom_headers") else dict(self.custom_headers)
         return {
             "sid": self.sid, "account_sid": self.account_sid, "call_sid": self.call_sid, "status": self.status,
             "params": dict(self.params), "body_format": self.body_format, "date_created": self.date_created,
             "date_updated": self.date_updated, "start_time": self.start_time,
+            "metadata_extensions": self.metadata_extensions, "sip_headers": as_headers, "sip": dict(self.sip),
         }
 
 
@@ -129,23 +195,46 @@ class CallbackEvent:
     fields: dict[str, str]
 
 
-def validation_failure(schema: Schema, body: Mapping[str, Any], required: tuple[str, ...] = ()) -> Answer | None:
+@dataclass(frozen=True)
+class SessionStarted:
+    """A session has started: the SIPREC client may now invite its SRS."""
+
+    session: Session
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    """A session has stopped (or its call ended): the SIPREC client hangs up on its SRS."""
+
+    sid: str
+
+
+Event = CallbackEvent | SessionStarted | SessionEnded
+"""What an operation leaves to do once the lock is released: deliveries and SIP signalling."""
+
+
+def validation_failure(schema: Schema, body: Mapping[str, Any], required: tuple[str, ...] = (),
+                       error: Callable[[Failure], Answer] = texml_422) -> Answer | None:
     """A 422 for the first invalid or missing documented parameter, or None when the body is valid."""
     outcome = schema.from_wire(body, required)
-    if outcome.ok:
-        return None
-    first = outcome.failures[0]
-    return api_error(422, "10015", "Invalid parameter", f"{first.property} {first.reason}", f"/{first.property}")
+    return None if outcome.ok else error(outcome.failures[0])
+
+
+def _connector_422(failure: Failure) -> Answer:
+    return connector_error(422, f"{failure.property} {failure.reason}", f"/{failure.property}")
 
 
 class EmulatorState:
     """The emulated account. `base_url` is the emulator's API root, used in the `uri` of answers."""
 
-    def __init__(self, base_url: Callable[[], str], limits: Limits = Limits(),
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(self, base_url: Callable[[], str], limits: Limits = Limits(), behaviour: Behaviour = Behaviour(),
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._base_url = base_url
         self.limits = limits
+        self.behaviour = behaviour
         self._clock = clock
+        self._monotonic = monotonic
         self.lock = threading.RLock()
         self.calls: dict[str, Call] = {}
         self.sessions: dict[str, Session] = {}
@@ -155,6 +244,13 @@ class EmulatorState:
         self.counters = {"requests": 0, "callbacks": 0}
         self.in_flight = 0
         """API requests being handled right now (a delayed answer, say); tests wait for it to reach 0."""
+
+    # The account
+
+    def whoami(self) -> Answer:
+        """`GET /whoami`: not in the spec; the shape third-party code reads (docs/telnyx-api.md section 4)."""
+        return Answer(200, {"data": {"organization_id": self.behaviour.organization_id,
+                                     "user_id": self.behaviour.organization_id, "record_type": "whoami"}})
 
     # Calls
 
@@ -168,12 +264,41 @@ class EmulatorState:
             self.calls[call_sid] = Call(call_sid, status, now, now)
             return Answer(201, self.calls[call_sid].to_json())
 
-    def end_call(self, call_sid: str, status: str = "completed") -> list[CallbackEvent]:
-        """Ends a call as the far end hanging up would: its running sessions stop."""
+    def place_call(self, connection_id: str, body: Mapping[str, Any]) -> Answer:
+        """`POST /texml/calls/{connection_id}`: the call is `queued`, then answered (or not) after a delay. The
+        answer is flat with `call_sid`, as seen live (docs/telnyx-api.md section 1a)."""
+        invalid = validation_failure(CALL_SCHEMA, body, ("To", "From"))
+        if invalid:
+            return invalid
+        values = CALL_SCHEMA.from_wire(body).inputs
         with self.lock:
-            call = self.calls.get(call_sid)
-            if call is None:
-                return []
+            if len(self.calls) >= self.limits.calls:
+                return api_error(429, "10011", "Too many calls",
+                                 f"emulator limit: at most {self.limits.calls} calls; POST /_emulator/reset")
+            now = telnyx_date(self._clock())
+            call = Call(f"v3:{uuid.uuid4().hex}", "queued", now, now, from_=values["from_"], to=values["to"],
+                        direction="outbound-api", connection_id=connection_id,
+                        custom_headers=dict(values.get("custom_headers", {})), placed_at=self._monotonic())
+            self.calls[call.sid] = call
+            return Answer(200, {"call_sid": call.sid, "from": call.from_, "to": call.to, "status": call.status})
+
+    def _advance(self, call: Call) -> list[Event]:
+        """Moves a placed call on to its outcome once its answer delay has passed (computed on access)."""
+        if call.status != "queued" or call.placed_at is None:
+            return []
+        if self._monotonic() - call.placed_at < self.behaviour.call_answer_delay:
+            return []
+        outcome = self.behaviour.call_outcome
+        if outcome in LIVE_CALL_STATUSES:
+            call.status = outcome
+            call.date_updated = telnyx_date(self._clock())
+            return []
+        return self.end_call(call.sid, outcome)
+
+    def end_call(self, call_sid: str, status: str = "completed") -> list[Event]:
+        """Ends a call as the far end hanging up would: its running sessions stop. KeyError if unknown."""
+        with self.lock:
+            call = self.calls[call_sid]
             call.status = status
             call.end_time = call.date_updated = telnyx_date(self._clock())
             events = []
@@ -182,24 +307,37 @@ class EmulatorState:
                     events += self._stop(session)
             return events
 
-    def fetch_call(self, account_sid: str, call_sid: str) -> Answer:
+    def _visible_call(self, call_sid: str) -> Call | None:
+        call = self.calls.get(call_sid)
+        if call is None:
+            return None
+        lag = self.behaviour.call_fetch_lag
+        if lag and call.placed_at is not None and self._monotonic() - call.placed_at < lag:
+            return None  # eventually consistent: not visible yet
+        return call
+
+    def fetch_call(self, account_sid: str, call_sid: str) -> tuple[Answer, list[Event]]:
         """`GET /texml/Accounts/{account_sid}/Calls/{call_sid}`."""
         with self.lock:
-            call = self.calls.get(call_sid)
+            call = self._visible_call(call_sid)
             if call is None:
-                return not_found()
-            return Answer(200, self._call_json(account_sid, call))
+                return not_found(), []
+            events = self._advance(call)
+            return Answer(200, self._call_json(account_sid, call)), events
 
     def update_call(self, account_sid: str, call_sid: str, body: Mapping[str, Any]
-                    ) -> tuple[Answer, list[CallbackEvent]]:
+                    ) -> tuple[Answer, list[Event]]:
         """`POST /texml/Accounts/{account_sid}/Calls/{call_sid}` with `Status=completed` hangs up."""
         if body.get("Status") != "completed":
-            return api_error(422, "10015", "Invalid parameter", "Status must be `completed` (hang up)", "/Status"), []
+            return api_error(422, "10032", "Invalid enumerated value", "Status must be `completed` (hang up)",
+                             "/Status"), []
         with self.lock:
             call = self.calls.get(call_sid)
             if call is None:
                 return not_found(), []
-            events = self.end_call(call_sid) if call.status in LIVE_CALL_STATUSES else []
+            events = self._advance(call)
+            if call.status in LIVE_CALL_STATUSES or call.status == "queued":
+                events += self.end_call(call_sid, "completed" if call.status == "in-progress" else "canceled")
             return Answer(200, self._call_json(account_sid, call)), events
 
     def _call_json(self, account_sid: str, call: Call) -> dict[str, Any]:
@@ -208,20 +346,27 @@ class EmulatorState:
 
     def _live_call(self, call_sid: str) -> Call | None:
         call = self.calls.get(call_sid)
+        if call is not None:
+            self._advance(call)
         return call if call is not None and call.status in LIVE_CALL_STATUSES else None
 
     # SIPREC sessions
 
     def start_siprec(self, account_sid: str, call_sid: str, body: Mapping[str, Any], body_format: str = "form"
-                     ) -> tuple[Answer, list[CallbackEvent]]:
+                     ) -> tuple[Answer, list[Event]]:
         """`POST .../Calls/{call_sid}/Siprec.json`."""
         invalid = validation_failure(SESSION_SCHEMA, body)
         if invalid:
             return invalid, []
         checked = SESSION_SCHEMA.from_wire(body).inputs
         with self.lock:
-            if self._live_call(call_sid) is None:
+            call = self._live_call(call_sid)
+            if call is None:
                 return not_found(), []
+            if self.behaviour.one_session_per_call and any(
+                    s.call_sid == call_sid and s.status == "in-progress" for s in self.sessions.values()):
+                return api_error(422, "10015", "Invalid request", "A SIPREC session is already running on this "
+                                 "call; stop it before starting another", "/CallSid"), []
             if len(self.sessions) >= self.limits.sessions:
                 return api_error(429, "10011", "Too many sessions",
                                  f"emulator limit: at most {self.limits.sessions} SIPREC sessions are kept; "
@@ -230,7 +375,7 @@ class EmulatorState:
             session = Session(
                 sid=str(uuid.uuid4()), account_sid=account_sid, call_sid=call_sid, params=dict(body),
                 body_format=body_format, checked=checked, status="in-progress", date_created=now,
-                date_updated=now, start_time=now,
+                date_updated=now, start_time=now, custom_headers=dict(call.custom_headers),
             )
             self.sessions[session.sid] = session
             answer = {
@@ -239,35 +384,50 @@ class EmulatorState:
                 "track": checked.get("track", SESSION_SCHEMA.spec("track").default), "uri": self._uri(session),
                 "error_code": None,
             }
-            return Answer(200, answer), self._callback(session, "siprec-started")
+            return Answer(200, answer), [SessionStarted(session), *self._callback(session, "siprec-started")]
 
     def stop_siprec(self, account_sid: str, call_sid: str, siprec_sid: str, body: Mapping[str, Any]
-                    ) -> tuple[Answer, list[CallbackEvent]]:
+                    ) -> tuple[Answer, list[Event]]:
         """`POST .../Calls/{call_sid}/Siprec/{siprec_sid}.json` with `Status=stopped`."""
         if body.get("Status") != "stopped":
-            return api_error(422, "10015", "Invalid parameter", "Status must be `stopped`", "/Status"), []
+            return api_error(422, "10032", "Invalid enumerated value", "Status must be `stopped`", "/Status"), []
         with self.lock:
             session = self.sessions.get(siprec_sid)
-            if session is None or session.call_sid != call_sid or session.status != "in-progress":
+            if session is None or session.call_sid != call_sid:
+                return not_found(), []
+            if session.status != "in-progress":
+                if self.behaviour.stopped_session_status == 200:
+                    return Answer(200, self._stop_answer(account_sid, session)), []
                 return not_found(), []
             events = self._stop(session)
-            answer = {
-                "account_sid": account_sid, "call_sid": call_sid, "sid": session.sid,
-                "date_updated": session.date_updated, "status": "stopped", "uri": self._uri(session),
-                "error_code": None,
-            }
-            return Answer(200, answer), events
+            return Answer(200, self._stop_answer(account_sid, session)), events
 
-    def _stop(self, session: Session) -> list[CallbackEvent]:
+    def _stop_answer(self, account_sid: str, session: Session) -> dict[str, Any]:
+        return {"account_sid": account_sid, "call_sid": session.call_sid, "sid": session.sid,
+                "date_updated": session.date_updated, "status": session.status, "uri": self._uri(session),
+                "error_code": None}
+
+    def _stop(self, session: Session) -> list[Event]:
         session.status = "stopped"
         session.date_updated = telnyx_date(self._clock())
-        return self._callback(session, "siprec-stopped")
+        return [SessionEnded(session.sid), *self._callback(session, "siprec-stopped")]
+
+    def fail_session(self, siprec_sid: str, error: str) -> list[Event]:
+        """Marks a session failed (its SRS refused or never answered) and reports it, as Telnyx's
+        `siprec-failed` callback does with `SiprecError`. KeyError if unknown."""
+        with self.lock:
+            session = self.sessions[siprec_sid]
+            if session.status != "in-progress":
+                return []
+            session.status = "failed"
+            session.date_updated = telnyx_date(self._clock())
+            return [*self._callback(session, "siprec-failed", error)]
 
     def _uri(self, session: Session) -> str:
         account, call = quote(session.account_sid, safe=":"), quote(session.call_sid, safe=":")
         return f"{self._base_url()}/texml/Accounts/{account}/Calls/{call}/Siprec/{session.sid}"
 
-    def _callback(self, session: Session, event: str) -> list[CallbackEvent]:
+    def _callback(self, session: Session, event: str, error: str | None = None) -> list[CallbackEvent]:
         url = session.checked.get("status_callback")
         if not url:
             return []
@@ -276,27 +436,29 @@ class EmulatorState:
             "CallSid": session.call_sid,
             "SiprecSid": session.sid,
             "SiprecEvent": event,
-            "Timestamp": self._clock().isoformat(),
+            "Timestamp": callback_timestamp(self._clock()),
         }
         if session.checked.get("name"):
             fields["SiprecName"] = session.checked["name"]
+        if error is not None:
+            fields["SiprecError"] = error
         return [CallbackEvent(url, session.checked.get("status_callback_method", "POST"), fields)]
 
-    # SIPREC connectors (JSON API, `data` envelope)
+    # SIPREC connectors (JSON API, `data` envelope, integer error codes)
 
     def create_connector(self, body: Mapping[str, Any]) -> Answer:
         """`POST /siprec_connectors`."""
-        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("name", "host", "port"))
+        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("name", "host", "port"), _connector_422)
         if invalid:
             return invalid
         values = CONNECTOR_SCHEMA.from_wire(body).inputs
         with self.lock:
             if values["name"] in self.connectors:
-                return api_error(422, "10012", "Already exists",
-                                 f"a SIPREC connector named {values['name']!r} already exists", "/name")
+                # No duplicate-name error is documented; a 422 on `name` in the documented shape.
+                return connector_error(422, "name has already been taken", "/name")
             if len(self.connectors) >= self.limits.connectors:
-                return api_error(429, "10011", "Too many connectors",
-                                 f"emulator limit: at most {self.limits.connectors} connectors; POST /_emulator/reset")
+                return connector_error(429, f"emulator limit: at most {self.limits.connectors} connectors; "
+                                            "POST /_emulator/reset")
             now = iso_date(self._clock())
             connector = Connector(values["name"], values["host"], values["port"], values.get("app_subdomain"),
                                   now, now)
@@ -307,21 +469,27 @@ class EmulatorState:
         """`GET /siprec_connectors/{name}`."""
         with self.lock:
             connector = self.connectors.get(name)
-            return Answer(200, {"data": connector.to_json()}) if connector else resource_not_found(
-                f"SIPREC connector {name!r}")
+            if connector is None:
+                return connector_error(404, "The requested resource does not exist")
+            return Answer(200, {"data": connector.to_json()})
 
     def update_connector(self, name: str, body: Mapping[str, Any]) -> Answer:
-        """`PUT /siprec_connectors/{name}`: replaces `host`, `port` and `app_subdomain` (absent clears it)."""
-        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("host", "port"))
+        """`PUT /siprec_connectors/{name}`: create's body, `name`, `host` and `port` required. An absent
+        `app_subdomain` is left as it is (no source says how to clear it)."""
+        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("name", "host", "port"), _connector_422)
         if invalid:
             return invalid
         values = CONNECTOR_SCHEMA.from_wire(body).inputs
         with self.lock:
             connector = self.connectors.get(name)
             if connector is None:
-                return resource_not_found(f"SIPREC connector {name!r}")
+                return connector_error(404, "The requested resource does not exist")
+            if values["name"] != name:
+                return connector_error(422, "name cannot be changed; create a connector with the new name",
+                                       "/name")
             connector.host, connector.port = values["host"], values["port"]
-            connector.app_subdomain = values.get("app_subdomain")
+            if "app_subdomain" in values:
+                connector.app_subdomain = values["app_subdomain"]
             connector.updated_at = iso_date(self._clock())
             return Answer(200, {"data": connector.to_json()})
 
@@ -329,7 +497,7 @@ class EmulatorState:
         """`DELETE /siprec_connectors/{name}`."""
         with self.lock:
             if self.connectors.pop(name, None) is None:
-                return resource_not_found(f"SIPREC connector {name!r}")
+                return connector_error(404, "The requested resource does not exist")
             return Answer(204)
 
     # Records
@@ -365,12 +533,43 @@ class EmulatorState:
     def snapshot(self) -> dict[str, Any]:
         """Everything, as JSON-ready data (what `GET /_emulator/state` answers)."""
         with self.lock:
+            for call in self.calls.values():
+                self._advance(call)
             return {
-                "calls": {sid: call.to_json() for sid, call in self.calls.items()},
+                "calls": {sid: {**call.to_json(), "custom_headers": dict(call.custom_headers),
+                                "connection_id": call.connection_id} for sid, call in self.calls.items()},
                 "sessions": [s.to_json() for s in self.sessions.values()],
                 "connectors": {name: c.to_json() for name, c in self.connectors.items()},
                 "callbacks": list(self.callbacks),
                 "requests": list(self.requests),
                 "counters": {**self.counters, "in_flight": self.in_flight},
                 "limits": dataclasses.asdict(self.limits),
+                "behaviour": dataclasses.asdict(self.behaviour),
             }
+
+
+__all__ = ["CALL_OUTCOMES", "ENDED_CALL_STATUSES", "Answer", "Behaviour", "EmulatorState", "Limits"]
+
+
+def updated_behaviour(current: Behaviour, changes: Any) -> Behaviour:
+    """`current` with the fields of a JSON object changed; ValueError naming a bad field."""
+    if not isinstance(changes, dict):
+        raise ValueError("send a JSON object of behaviour fields, e.g. {\"call_fetch_lag\": 2}")
+    known = {f.name: f for f in dataclasses.fields(Behaviour)}
+    for name, value in changes.items():
+        if name not in known:
+            raise ValueError(f"unknown behaviour field {name!r}; known: {', '.join(known)}")
+        expected = type(getattr(current, name))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+            changes = {**changes, name: value}
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ValueError(f"behaviour field {name!r} must be a {expected.__name__}, got {value!r}")
+    updated = dataclasses.replace(current, **changes)
+    if updated.call_outcome not in CALL_OUTCOMES:
+        raise ValueError(f"`call_outcome` must be one of {', '.join(CALL_OUTCOMES)}")
+    if updated.stopped_session_status not in (200, 404):
+        raise ValueError("`stopped_session_status` must be 200 or 404")
+    if updated.call_answer_delay < 0 or updated.call_fetch_lag < 0:
+        raise ValueError("delays must not be negative")
+    return updated

@@ -81,5 +81,11 @@ def property_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
 def valid_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
     """Every required input, and each optional one half the time, with values the rules accept."""
     names = [f.name for f in schema.fields if f.required or draw(st.booleans())]
+    # The rules between properties: one that needs another brings it along; of two that exclude each other,
+    # the first stays.
+    names += [f.requires for f in schema.fields if f.name in names and f.requires and f.requires not in names]
+    for spec in schema.fields:
+        if spec.name in names and spec.excludes in names:
+            names.remove(spec.excludes)
     strategies = {**valid, "name": id_text if schema.spec("name").required else st.text(min_size=1, max_size=30)}
     return {name: draw(strategies[name]) for name in names}

@@ -1,0 +1,142 @@
+"""A SIPREC session's operations: start (create), stop (delete), and refresh by asking about its call."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from .errors import InvalidRequestError, NotFoundError, TelnyxError
+from .operations import Created, Found, IsUnknown, Plan, ResourceOperations, required_from_state, reworded
+from .schema import never_unknown
+from .session_schema import ENDED_CALL_STATUSES, SESSION_OUTPUTS, SESSION_SCHEMA
+
+log = logging.getLogger("pulumi_telnyx_siprec.session")
+
+JUST_STARTED_SECONDS = 60.0
+"""How long after a session's start a 404 for its call is not yet believed: the call fetch is documented as
+eventually consistent (docs/telnyx-api.md section 2), so it is retried within the retry budget first."""
+
+
+class CallEndedError(TelnyxError):
+    """The session's call has ended (or does not exist), so no session can start on it."""
+
+
+def seconds_since(telnyx_date: Any, now: datetime | None = None) -> float | None:
+    """Seconds since a TeXML date (`Fri, 11 Aug 2023 19:12:11 +0000`), or None if it cannot be read."""
+    if not isinstance(telnyx_date, str):
+        return None
+    try:
+        moment = parsedate_to_datetime(telnyx_date)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return ((now or datetime.now(timezone.utc)) - moment).total_seconds()
+
+
+class SessionOperations(ResourceOperations):
+    """Every input change replaces the session (Telnyx can only stop one); the new session starts before the
+    old one stops, so the call is never left unrecorded. No API reads a session back, so `read` asks about its
+    call instead: a session lives only as long as its call."""
+
+    schema = SESSION_SCHEMA
+    outputs = SESSION_OUTPUTS
+    kept_when_absent = frozenset({"account_sid"})
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any], is_unknown: IsUnknown = never_unknown) -> Plan:
+        """Any change replaces, the new session first: for compliance recording a gap is the failure that
+        matters, and two forks of a call for a moment are harmless."""
+        changed = self.changed_inputs(olds, news, is_unknown)
+        return Plan(changed, changed, delete_before_replace=False)
+
+    def create(self, props: Mapping[str, Any]) -> Created:
+        """Starts the session; the outputs are the checked inputs plus what Telnyx returned."""
+        inputs = self.checked(props)
+        client = self.client()
+        with self.explained_errors():
+            account_sid = inputs.get("account_sid") or client.account_sid()
+        call_sid = inputs["call_sid"]
+        try:
+            with self.explained_errors():
+                info = client.start_siprec(account_sid, call_sid, self.schema.to_form(inputs))
+        except NotFoundError as err:
+            raise self._why_not_found(account_sid, call_sid, err) from None
+        except InvalidRequestError as err:
+            if "call_sid" not in self.properties_named(err):
+                raise
+            raise reworded(err, (
+                f"{err}. Telnyx refused a second SIPREC session on call {call_sid!r}: if this start replaces a "
+                "session on the same call, the old session is still recording and stays in the state. To accept a "
+                "gap in the recording instead (stop the old session, then start the new one), give the resource "
+                "`opts=pulumi.ResourceOptions(delete_before_replace=True)`"
+            )) from None
+        returned = {k: v for k, v in dataclasses.asdict(info).items() if k in SESSION_OUTPUTS}
+        return Created(info.sid, self.outputs_of({**inputs, "account_sid": account_sid}, returned))
+
+    def _why_not_found(self, account_sid: str, call_sid: str, err: NotFoundError) -> TelnyxError:
+        # A start answers 404 for an unknown call and for an ended one alike; the call itself says which.
+        try:
+            call = self.client().get_call(account_sid, call_sid)
+        except NotFoundError:
+            return CallEndedError(
+                f"{err}; call {call_sid!r} was not found in account {account_sid!r}: check `call_sid` and "
+                "`account_sid` (a SIPREC session needs a live call)"
+            )
+        except TelnyxError:
+            return err
+        if call.status in ENDED_CALL_STATUSES:
+            return CallEndedError(
+                f"{err}; call {call_sid!r} has ended (status `{call.status}`): a SIPREC session needs a call in "
+                "progress; place a new call and set `call_sid` to it"
+            )
+        return err
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> Found | None:
+        """Keeps the stored state while the session's call is live; the session is gone once its call has ended
+        or is gone, since its sessions ended with it."""
+        outs, inputs = self.stored_state(props)
+        account_sid = required_from_state(props, "account_sid", "SiprecSession", "refreshed")
+        call_sid = required_from_state(props, "call_sid", "SiprecSession", "refreshed")
+        age = seconds_since(props.get("start_time"))
+        client = self.client()
+        try:
+            with self.explained_errors():
+                just_started = age is not None and age < JUST_STARTED_SECONDS
+                call = client.get_call(account_sid, call_sid, just_placed=just_started)
+        except NotFoundError:
+            log.info("call %s is gone, and SIPREC session %s with it", call_sid, id_)
+            return None
+        except TelnyxError as err:
+            raise TelnyxError(
+                f"refresh of SIPREC session {id_} could not tell whether call {call_sid!r} is still live: {err}"
+            ) from None
+        if call.status in ENDED_CALL_STATUSES:
+            log.info("call %s has ended (%s), and SIPREC session %s with it", call_sid, call.status, id_)
+            return None
+        return Found(id_, outs, inputs)
+
+    def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """Unreachable while `diff` replaces on every change. Telnyx cannot change a running session, so this
+        returns the session's outputs as they are: complete (nothing wiped) and true (no input claimed that was
+        not applied); the next diff then proposes the replacement."""
+        self.checked(news)
+        outputs = self.outputs_of(self.schema.with_defaults(olds), {k: olds.get(k) for k in SESSION_OUTPUTS})
+        changed = self.changed_inputs(outputs, news, never_unknown)
+        if changed:
+            log.warning("SIPREC session %s cannot change %s in place; it keeps its settings until replaced",
+                        id_, ", ".join(changed))
+        return outputs
+
+    def delete(self, id_: str, props: Mapping[str, Any]) -> None:
+        """Stops the session; a session or call that is already gone counts as stopped."""
+        account_sid = required_from_state(props, "account_sid", "SiprecSession", "stopped")
+        call_sid = required_from_state(props, "call_sid", "SiprecSession", "stopped")
+        try:
+            with self.explained_errors():
+                self.client().stop_siprec(account_sid, call_sid, id_)
+        except NotFoundError:
+            log.info("SIPREC session %s on call %s was already gone", id_, call_sid)

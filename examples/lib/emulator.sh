@@ -1,58 +1,72 @@
 # shellcheck shell=bash
-# Shared by the examples' run scripts (sourced, not run): the Pulumi CLI check, a local backend, and the emulator.
+# Shared by the examples' run scripts (sourced, not run): a virtualenv with the package, the local emulator, and
+# stack operations through tools/stack.py (a Pulumi CLI from PATH, or one built from the Go module proxy).
 
-# Exits with advice when the Pulumi CLI is missing; $1 names the script for the message.
-require_pulumi() {
-    if ! command -v pulumi >/dev/null 2>&1; then
-        cat >&2 <<MESSAGE
-$1 needs the Pulumi CLI, and \`pulumi\` is not on your PATH.
-Install it with
-    curl -fsSL https://get.pulumi.com | sh
-(or see https://www.pulumi.com/docs/iac/download-install/), open a new shell, and run this again.
-The tests (.ci/run) do not need it.
-MESSAGE
-        exit 127
+lib_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Makes the virtualenv $1 (if needed) and installs into it what `pip install` is given in the other arguments,
+# running pip in the virtualenv's parent folder (as `pulumi install` runs it in the project folder); prints the
+# virtualenv's python.
+ensure_venv() {
+    local venv="$1"
+    shift
+    if [ ! -x "$venv/bin/python" ]; then
+        echo "== creating the virtualenv $venv" >&2
+        "${PYTHON:-python3}" -m venv "$venv" || return 1
     fi
+    (cd "$(dirname "$venv")" && "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@" >&2) \
+        || { echo "pip could not install $* into $venv" >&2; return 1; }
+    echo "$venv/bin/python"
 }
 
-# Keeps the stack's state in the folder $1, with a passphrase that only protects the emulator's throwaway key.
-use_local_backend() {
-    mkdir -p "$1"
-    export PULUMI_BACKEND_URL="file://$1"
-    export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE-examples-local-only}"
-    export PULUMI_SKIP_UPDATE_CHECK=1
-}
-
-# Starts the emulator with python $1, logs in folder $2, key $3 and a live call $4; sets EMULATOR_URL and stops
-# the emulator when the script exits.
+# Starts the emulator with python $1, logs in folder $2, key $3, and the emulator options after that; sets
+# EMULATOR_URL and stops the emulator when the script exits.
 start_emulator() {
-    "$1" -m pulumi_telnyx_siprec.emulator --port 0 --api-key "$3" --call "$4" >"$2/emulator.out" 2>"$2/emulator.err" &
+    local python="$1" logs="$2" key="$3"
+    shift 3
+    mkdir -p "$logs"
+    "$python" -m pulumi_telnyx_siprec.emulator --port 0 --api-key "$key" "$@" >"$logs/emulator.out" 2>"$logs/emulator.err" &
     emulator_pid=$!
     trap 'kill "$emulator_pid" 2>/dev/null || true' EXIT
     for _ in $(seq 100); do
-        [ -s "$2/emulator.out" ] && break
+        [ -s "$logs/emulator.out" ] && break
         kill -0 "$emulator_pid" 2>/dev/null || break
         sleep 0.1
     done
-    EMULATOR_URL="$(head -n 1 "$2/emulator.out" 2>/dev/null || true)"
+    EMULATOR_URL="$(head -n 1 "$logs/emulator.out" 2>/dev/null || true)"
     if [ -z "$EMULATOR_URL" ]; then
         echo "the emulator did not start:" >&2
-        cat "$2/emulator.err" >&2
+        cat "$logs/emulator.err" >&2
         exit 1
     fi
-    echo "emulator at $EMULATOR_URL, with call $4 in progress"
+    echo "emulator at $EMULATOR_URL"
 }
 
-# Prints the connectors and sessions the emulator at $2 holds, with python $1.
+# Runs tools/stack.py with python $1 for the project folder $2 on the local backend folder $3; the rest are its
+# arguments (--config K=V, --secret K=V, then operations: preview, up, refresh, destroy, outputs).
+run_stack() {
+    local python="$1" project="$2" backend="$3"
+    shift 3
+    PYTHONPATH="$lib_root${PYTHONPATH:+:$PYTHONPATH}" "$python" -m tools.stack --project "$project" \
+        --backend "$backend" "$@"
+}
+
+# Prints the connectors, calls and sessions the emulator at $2 holds, with python $1.
 show_emulator_state() {
     "$1" - "$2" <<'PY'
 import json, sys, urllib.request
 state = json.load(urllib.request.urlopen(sys.argv[1].removesuffix("/v2") + "/_emulator/state"))
 for name, connector in state["connectors"].items():
     print(f"  connector {name}: {connector['host']}:{connector['port']}")
+for sid, call in state["calls"].items():
+    if call.get("connection_id"):
+        print(f"  call {sid}: {call['from']} -> {call['to']}, {call['status']}, custom headers {call['custom_headers']}")
 for session in state["sessions"]:
     print(f"  session {session['sid']} on {session['call_sid']}: {session['status']}, received {session['params']}")
-if not state["connectors"] and not state["sessions"]:
+    sip = session.get("sip") or {}
+    if sip:
+        print(f"    SIP: {sip}")
+if not state["connectors"] and not state["sessions"] and not state["calls"]:
     print("  (nothing)")
 PY
 }

@@ -1,7 +1,7 @@
 """Quickstart: fork a live call's media to a Session Recording Server while this stack is up.
 
-Config (see Pulumi.yaml): `callSid` (required), `accountSid`, `connectorName`, `track`, and optionally
-`statusCallback`, a URL that receives the session's events. The provider reads `telnyx:baseUrl` and
+Config (see Pulumi.yaml): `callSid` (required), `accountSid` (looked up when empty), `connectorName`, `track`, and
+optionally `statusCallback`, a URL that receives the session's events. The provider reads `telnyx:baseUrl` and
 `telnyx:apiKey`.
 """
 
@@ -14,7 +14,7 @@ config = pulumi.Config()
 session = SiprecSession(
     "recording",
     SiprecSessionArgs(
-        account_sid=config.require("accountSid"),
+        account_sid=config.get("accountSid") or None,
         call_sid=config.require("callSid"),
         connector_name=config.require("connectorName"),
         track=config.require("track"),
@@ -24,3 +24,4 @@ session = SiprecSession(
 
 pulumi.export("sid", session.sid)
 pulumi.export("status", session.status)
+pulumi.export("account_sid", session.account_sid)

@@ -1,0 +1,111 @@
+"""Stacks run by the genuine Pulumi engine (tools/stack.py), on a local backend in a temporary folder.
+
+A project is copied into the test's folder, so nothing a run writes (stack config files) lands in the checkout; a
+Python stack's `virtualenv` is this interpreter's, linked where the project expects it. Everything the CLI prints
+is kept (`output`), so tests can read it as a user would, and scan it for secrets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pulumi.automation.errors import CommandError
+
+from tools.stack import LocalStack, Project, cli_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "engine-tests-passphrase"  # noqa: S105 - a throwaway local backend's
+
+
+def engine_cli(*, yaml_host: bool = False) -> Path:
+    """The CLI folder (built on first use); fails in CI when it cannot be had, as a missing CLI must."""
+    return cli_dir(yaml_host=yaml_host)
+
+
+def copy_project(source: Path, into: Path, files: tuple[str, ...] = ("Pulumi.yaml", "__main__.py")) -> Path:
+    """A copy of a project folder's files in `into`; its `virtualenv` (if any) links to this interpreter's."""
+    into.mkdir(parents=True, exist_ok=True)
+    for name in files:
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source / name, target)
+    settings = yaml.safe_load((into / "Pulumi.yaml").read_text())
+    runtime = settings.get("runtime")
+    venv = runtime.get("options", {}).get("virtualenv") if isinstance(runtime, dict) else None
+    if venv:
+        (into / venv).symlink_to(Path(sys.prefix), target_is_directory=True)
+    return into
+
+
+def quickstart_project(into: Path) -> Path:
+    """The top-level stack: Pulumi.yaml here, its program in examples/quickstart/."""
+    return copy_project(ROOT, into, ("Pulumi.yaml", "examples/quickstart/__main__.py"))
+
+
+def test_call_project(into: Path) -> Path:
+    return copy_project(ROOT / "examples" / "test-call", into)
+
+
+def program_project(into: Path, name: str, program: str, config: Mapping[str, Any] | None = None) -> Path:
+    """A project for a test program of tests/programs/ (no virtualenv option: this interpreter runs it)."""
+    into.mkdir(parents=True, exist_ok=True)
+    settings = {"name": name, "runtime": {"name": "python", "options": {"toolchain": "pip"}},
+                "config": dict(config or {})}
+    (into / "Pulumi.yaml").write_text(yaml.safe_dump(settings))
+    shutil.copy(ROOT / "tests" / "programs" / program / "__main__.py", into / "__main__.py")
+    return into
+
+
+class EngineStack(LocalStack):
+    """A `LocalStack` that keeps every line the CLI prints, across operations."""
+
+    def __init__(self, project: Path, folder: Path, *, stack: str = "test", env: Mapping[str, str] | None = None,
+                 cli: Path | None = None) -> None:
+        self.output: list[str] = []
+        self.folder = folder
+        super().__init__(Project.load(project), stack, folder / "backend", home=folder / "pulumi-home",
+                         env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, **(env or {})},
+                         on_output=self.output.append, cli=cli)
+
+    def text(self) -> str:
+        return "\n".join(self.output)
+
+    def failing(self, operation: Callable[..., Any], **kwargs: Any) -> str:
+        """Runs an operation that must fail; the CLI's output and error text."""
+        before = len(self.output)
+        try:
+            operation(**kwargs)
+        except CommandError as err:
+            return "\n".join(self.output[before:]) + "\n" + str(err)
+        raise AssertionError(f"{operation.__name__} succeeded; expected a failure")
+
+    def files(self) -> Iterator[Path]:
+        """Every file the backend and PULUMI_HOME hold (state, backups, history, locks, plugins)."""
+        for root in (self.backend, self.home):
+            assert root is not None
+            for path in Path(root).rglob("*"):
+                if path.is_file():
+                    yield path
+
+    def checkpoint_file(self) -> Path:
+        return self.backend / ".pulumi" / "stacks" / self.project.name / f"{self.stack}.json"
+
+    def state(self) -> dict[str, Any]:
+        """The stack's latest deployment as the backend's file holds it (secrets as ciphertext)."""
+        latest: dict[str, Any] = json.loads(self.checkpoint_file().read_text())["checkpoint"]["latest"] or {}
+        return latest
+
+    def resources(self, type_suffix: str = "") -> list[dict[str, Any]]:
+        """The state's resources whose type ends with `type_suffix`."""
+        return [r for r in self.state().get("resources") or [] if r["type"].endswith(type_suffix)]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -18,7 +18,9 @@ from typing import Any
 from .callbacks import CallbackDispatcher, CallbackSigner
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, parse_fault
+from .recorder import SiprecRecorder
 from .server import ROUTE_NAMES, EmulatorHTTPServer
+from .sip_client import TIMER_B
 from .state import Behaviour, EmulatorState, Limits, updated_behaviour
 
 __all__ = ["ROUTE_NAMES", "Behaviour", "Emulator", "Limits"]
@@ -44,10 +46,16 @@ class Emulator:
         latency: float = 0.0,
         behaviour: Behaviour = DEFAULT_BEHAVIOUR,
         callback_failover_url: str | None = None,
+        sip: bool = True,
+        await_srs: bool = True,
+        allow_any_srs_host: bool = False,
+        invite_timeout: float = TIMER_B,
     ) -> None:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
-        Telnyx's behaviour is not documented (see `Behaviour`)."""
+        Telnyx's behaviour is not documented (see `Behaviour`). With `sip`, a session on a connector the emulator
+        holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see recorder.py
+        for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer."""
         self._address = (host, port)
         self._api_key = api_key
         self._state = EmulatorState(lambda: self.base_url, limits, behaviour)
@@ -57,6 +65,10 @@ class Emulator:
         self._signer = CallbackSigner.if_available()
         self._verbose = verbose
         self._latency = latency
+        self._sip = sip
+        self._await_srs = await_srs
+        self._allow_any_srs_host = allow_any_srs_host
+        self._invite_timeout = invite_timeout
         self._server: EmulatorHTTPServer | None = None
         self._effects: SideEffects | None = None
         self._thread: threading.Thread | None = None
@@ -67,7 +79,9 @@ class Emulator:
         """Binds and serves in a background thread."""
         callbacks = CallbackDispatcher(self._state.record_callback, allow_any_host=self._allow_any_callback_host,
                                        signer=self._signer, failover_url=self._callback_failover_url)
-        self._effects = SideEffects(callbacks)
+        recorder = SiprecRecorder(self._state, await_srs=self._await_srs, allow_any_srs_host=self._allow_any_srs_host,
+                                  invite_timeout=self._invite_timeout) if self._sip else None
+        self._effects = SideEffects(callbacks, recorder)
         try:
             self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._effects,
                                               self._api_key, self._verbose, self._latency)

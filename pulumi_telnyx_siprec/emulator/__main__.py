@@ -10,6 +10,7 @@ import threading
 from types import FrameType
 
 from . import Behaviour, Emulator
+from .sip_client import TIMER_B
 from .state import CALL_OUTCOMES
 
 
@@ -46,6 +47,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--call-fetch-lag", type=float, default=defaults.call_fetch_lag, metavar="SECONDS",
                         help="fetching a call placed less than this long ago answers 404, as an eventually "
                              "consistent API may (default 0)")
+    parser.add_argument("--no-sip", action="store_true",
+                        help="record sessions without inviting any SRS (no SIP or RTP is sent)")
+    parser.add_argument("--no-await-srs", action="store_true",
+                        help="answer a SIPREC start at once; a refusing SRS then only shows in the siprec-failed "
+                             "callback and the state (default: answer once the SRS has answered its INVITE)")
+    parser.add_argument("--invite-timeout", type=float, default=TIMER_B, metavar="SECONDS",
+                        help=f"how long an INVITE waits for the SRS's final answer (default {TIMER_B:g}, SIP Timer B)")
+    parser.add_argument("--allow-any-srs-host", action="store_true",
+                        help="send SIP and RTP to connector hosts that are not loopback addresses (your own lab "
+                             "only; by default every SIP and RTP packet stays on this machine)")
     args = parser.parse_args(argv)
     if not 0 <= args.latency <= 60:
         parser.error(f"--latency must be from 0 to 60 seconds, got {args.latency:g}")
@@ -75,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     emulator = Emulator(host=args.host, port=args.port, api_key=args.api_key, calls=args.call,
                         allow_any_callback_host=args.allow_any_callback_host, seed=args.seed,
                         verbose=args.verbose, latency=args.latency, behaviour=behaviour,
-                        callback_failover_url=args.callback_failover_url)
+                        callback_failover_url=args.callback_failover_url, sip=not args.no_sip,
+                        await_srs=not args.no_await_srs, allow_any_srs_host=args.allow_any_srs_host,
+                        invite_timeout=args.invite_timeout)
     try:
         emulator.start()
     except OSError as err:

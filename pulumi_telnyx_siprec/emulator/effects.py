@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from .callbacks import CallbackDispatcher
@@ -12,11 +12,13 @@ from .state import Answer, CallbackEvent, Event, SessionEnded, SessionStarted
 class Recorder(Protocol):
     """The SIPREC client's side: invites the SRS when a session starts, hangs up when it ends."""
 
-    def start(self, started: SessionStarted, answer: Answer) -> tuple[Answer, list[Event]]:
-        """Called before the start is answered; may change the answer and add events (a failure)."""
+    def start(self, started: SessionStarted, answer: Answer, events: list[Event]) -> tuple[Answer, list[Event]]:
+        """Called before the start is answered; may change the answer and the events (a failure)."""
         ...
 
     def stop(self, ended: SessionEnded) -> None: ...
+
+    def bind(self, submit: Callable[[Iterable[Event]], None]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -27,15 +29,16 @@ class SideEffects:
     def __init__(self, callbacks: CallbackDispatcher, recorder: Recorder | None = None) -> None:
         self.callbacks = callbacks
         self.recorder = recorder
+        if recorder is not None:
+            recorder.bind(self.run)
 
     def before_answer(self, answer: Answer, events: list[Event]) -> tuple[Answer, list[Event]]:
         """Lets the recorder see a session start before it is answered (it may await the SRS)."""
         if self.recorder is None:
             return answer, events
-        for event in events:
+        for event in list(events):
             if isinstance(event, SessionStarted):
-                answer, extra = self.recorder.start(event, answer)
-                events = [*events, *extra]
+                answer, events = self.recorder.start(event, answer, events)
         return answer, events
 
     def run(self, events: Iterable[Event]) -> None:

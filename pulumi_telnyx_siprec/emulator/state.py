@@ -244,6 +244,8 @@ class EmulatorState:
         self.counters = {"requests": 0, "callbacks": 0}
         self.in_flight = 0
         """API requests being handled right now (a delayed answer, say); tests wait for it to reach 0."""
+        self.sip_view: Callable[[str], dict[str, Any]] = lambda _sid: {}
+        """The SIP side of a session now, from the SIPREC client when one runs."""
 
     # The account
 
@@ -530,6 +532,11 @@ class EmulatorState:
             self.callbacks.clear()
             self.counters = {"requests": 0, "callbacks": 0}
 
+    def _session_json(self, session: Session) -> dict[str, Any]:
+        shown = session.to_json()
+        shown["sip"] = {**shown["sip"], **self.sip_view(session.sid)}
+        return shown
+
     def snapshot(self) -> dict[str, Any]:
         """Everything, as JSON-ready data (what `GET /_emulator/state` answers)."""
         with self.lock:
@@ -538,7 +545,7 @@ class EmulatorState:
             return {
                 "calls": {sid: {**call.to_json(), "custom_headers": dict(call.custom_headers),
                                 "connection_id": call.connection_id} for sid, call in self.calls.items()},
-                "sessions": [s.to_json() for s in self.sessions.values()],
+                "sessions": [self._session_json(s) for s in self.sessions.values()],
                 "connectors": {name: c.to_json() for name, c in self.connectors.items()},
                 "callbacks": list(self.callbacks),
                 "requests": list(self.requests),

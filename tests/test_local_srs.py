@@ -1,0 +1,219 @@
+"""The package's local SRS (SIPp + an RTP counter), as a command and as `LocalSrs`, fed by the emulator's client.
+
+Nothing asserts on durations: waits are conditions with generous limits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs, SrsReport
+from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.sipp import SippNotFoundError
+from tests.support.sipp import require_sipp
+
+WAIT = 10.0
+"""Upper bound of every wait: only reached when something is broken."""
+COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.local_srs"]
+
+
+@pytest.fixture
+def sipp() -> str:
+    return require_sipp()
+
+
+@pytest.fixture
+def agent() -> Iterator[SiprecUserAgent]:
+    with SiprecUserAgent(invite_timeout=5.0) as running:
+        yield running
+
+
+def request(port: int, **changes: object) -> RecordingRequest:
+    fields: dict[str, object] = {
+        "session_sid": "3f1c2d4e-0000-4000-8000-000000000002", "call_sid": "v3:local-srs", "caller": "+15551230001",
+        "callee": "+15551230002", "srs_host": "127.0.0.1", "srs_port": port,
+    }
+    fields.update(changes)
+    return RecordingRequest(**fields)  # type: ignore[arg-type]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def first_line(process: subprocess.Popen[str]) -> str:
+    """The command's first stdout line, or a failure with its stderr if it does not come."""
+    assert process.stdout is not None
+    readable, _, _ = select.select([process.stdout], [], [], WAIT)
+    line = process.stdout.readline() if readable else ""
+    if not line:
+        process.kill()
+        _out, err = process.communicate()
+        pytest.fail(f"local_srs printed no address: {err[-2000:]}")
+    return line
+
+
+@pytest.mark.usefixtures("sipp")
+@pytest.mark.parametrize(("transport", "stop_signal"), [("udp", signal.SIGTERM), ("tcp", signal.SIGINT)],
+                         ids=["udp-SIGTERM", "tcp-SIGINT"])
+def test_the_command_receives_a_session_counts_its_rtp_and_reports_on_a_signal(
+        agent: SiprecUserAgent, tmp_path: Path, transport: str, stop_signal: signal.Signals) -> None:
+    report_file = tmp_path / "report.json"
+    process = subprocess.Popen([*COMMAND, "--transport", transport, "--report-file", str(report_file)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        host, port = first_line(process).split()
+        handle = agent.start(request(int(port), srs_host=host, transport=transport,
+                                     include_metadata_custom_headers=True, custom_headers=(("X-Ticket", "42"),)))
+        assert handle.wait_established(WAIT).final_code == 200
+        assert wait_until(lambda: min(handle.outcome().rtp_packets) >= 10)
+        sent = handle.stop().rtp_packets
+        process.send_signal(stop_signal)
+        out, err = process.communicate(timeout=WAIT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+    assert process.returncode == 0, err
+    assert host == "127.0.0.1"
+    report = json.loads(report_file.read_text())
+    assert report["sipp_exit_status"] == 0
+    assert (report["scenario"], report["transport"], report["port"]) == ("accept", transport, int(port))
+    assert report["received"] == {"INVITE": 1, "ACK": 1, "BYE": 1}
+    (session,) = report["sessions"]
+    assert (session["answer"], session["acked"], session["bye"]) == (200, True, True)
+    assert session["extension_parameters"] == [["X-Ticket", "42"]]
+    assert session["custom_headers"] == []
+    assert [(p["aor"], p["sends"], p["receives"]) for p in session["participants"]] == [
+        ("sip:+15551230001@127.0.0.1", ["1"], ["2"]), ("sip:+15551230002@127.0.0.1", ["2"], ["1"])]
+    streams = session["streams"]
+    assert [(s["label"], s["direction"], s["protocol"], s["sent_by"]) for s in streams] == [
+        ("1", "sendonly", "RTP/AVP", ["sip:+15551230001@127.0.0.1"]),
+        ("2", "sendonly", "RTP/AVP", ["sip:+15551230002@127.0.0.1"])]
+    assert all(stream["stream_id"] for stream in streams)
+    for stream, sent_packets in zip(streams, sent, strict=True):
+        assert 10 <= stream["rtp_packets"] <= sent_packets
+        assert report["rtp_packets"][str(stream["answered_port"])] == stream["rtp_packets"]
+    # After the address line (read above), the printed report says the same for people.
+    assert out.startswith(f"SRS report: scenario accept, {transport} {host}:{port}, sipp exit status 0\n")
+    assert "received: 1 INVITE, 1 ACK, 1 BYE" in out
+    assert f"answered port {streams[0]['answered_port']}: {streams[0]['rtp_packets']} RTP packets" in out
+    assert "metadata extension parameters: X-Ticket=42" in out
+
+
+@pytest.mark.usefixtures("sipp")
+def test_a_busy_srs_reports_the_invite_its_486_and_the_ack(agent: SiprecUserAgent) -> None:
+    with LocalSrs("busy") as srs:
+        handle = agent.start(request(srs.port, track="inbound_track", custom_headers=(("X-Ticket", "42"),)))
+        assert handle.wait_established(WAIT).final_code == 486
+        report = srs.stop()
+
+    assert report.returncode == 0
+    assert (len(report.invites), len(report.acks), len(report.byes)) == (1, 1, 0)
+    (session,) = report.sessions
+    assert (session.answer, session.acked, session.bye) == (486, True, False)
+    assert session.custom_headers == (("x-ticket", "42"),)
+    assert session.extension_parameters == ()
+    assert [(s.label, s.answered_port, s.rtp_packets) for s in report.streams] == [("1", None, 0)]
+    assert report.rtp_packets == {}
+    assert "answered 486" in report.text()
+
+
+@pytest.mark.usefixtures("sipp")
+def test_a_silent_srs_reports_the_retransmitted_invite_and_no_answer() -> None:
+    with SiprecUserAgent(invite_timeout=1.2) as agent, LocalSrs("silent") as srs:
+        outcome = agent.start(request(srs.port)).wait_established(WAIT)
+        report = srs.stop()
+
+    assert outcome.state == "timeout"
+    # Over UDP, Timer A retransmitted the INVITE: one session all the same.
+    assert len(report.invites) >= 2
+    (session,) = report.sessions
+    assert (session.answer, session.acked, session.bye) == (None, False, False)
+    assert [s.label for s in session.streams] == ["1", "2"]
+    assert all(s.answered_port is None for s in session.streams)
+    assert report.rtp_packets == {}
+    assert "no final answer" in report.text()
+
+
+@pytest.mark.usefixtures("sipp")
+def test_wait_returns_once_sipp_has_taken_its_calls(agent: SiprecUserAgent) -> None:
+    with LocalSrs("accept", transport="tcp", calls=1, timeout=30) as srs:
+        handle = agent.start(request(srs.port, transport="tcp", track="outbound_track"))
+        assert handle.wait_established(WAIT).final_code == 200
+        assert wait_until(lambda: handle.outcome().rtp_packets[0] >= 5)
+        handle.stop()
+        report = srs.wait(WAIT)
+        assert srs.stop() is report
+
+    assert report.returncode == 0
+    assert [(s.label, s.sent_by) for s in report.streams] == [("1", ("sip:+15551230002@127.0.0.1",))]
+    assert report.streams[0].rtp_packets >= 5
+
+
+@pytest.mark.usefixtures("sipp")
+def test_an_invite_that_is_not_siprec_is_reported_as_a_problem() -> None:
+    with LocalSrs("busy") as srs, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        local = sock.getsockname()[1]
+        invite = (f"INVITE sip:srs@127.0.0.1:{srs.port} SIP/2.0\r\n"
+                  f"Via: SIP/2.0/UDP 127.0.0.1:{local};branch=z9hG4bKplain\r\n"
+                  f"From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:srs@127.0.0.1>\r\nCall-ID: plain-call\r\n"
+                  f"CSeq: 1 INVITE\r\nContact: <sip:a@127.0.0.1:{local}>\r\nMax-Forwards: 70\r\n"
+                  "Content-Type: application/sdp\r\nContent-Length: 0\r\n\r\n")
+        sock.sendto(invite.encode(), ("127.0.0.1", srs.port))
+        sock.settimeout(WAIT)
+        assert sock.recv(65535).startswith(b"SIP/2.0 486 ")
+        report = srs.stop()
+
+    (session,) = report.sessions
+    assert session.call_id == "plain-call"
+    assert session.streams == ()
+    assert any("not a SIPREC multipart" in problem for problem in session.problems)
+    assert "problem: the INVITE's body is not a SIPREC multipart" in report.text()
+
+
+def test_without_sipp_the_command_says_how_to_install_it(tmp_path: Path) -> None:
+    env = {**os.environ, "PATH": str(tmp_path)}
+    done = subprocess.run([*COMMAND, "--scenario", "busy"], capture_output=True, text=True, env=env, timeout=WAIT,
+                          check=False)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "sipp is not installed" in done.stderr
+    assert "apt-get install -y sip-tester" in done.stderr
+
+
+def test_without_sipp_local_srs_raises_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(SippNotFoundError, match="apt-get install -y sip-tester"):
+        LocalSrs().start()
+
+
+@pytest.mark.parametrize(("scenario", "transport"), [("refuse", "udp"), ("accept", "tls")])
+def test_unknown_scenarios_and_transports_are_refused(scenario: str, transport: str) -> None:
+    with pytest.raises(ValueError, match="must be one of"):
+        LocalSrs(scenario, transport=transport)
+
+
+def test_report_of_nothing_received() -> None:
+    report = SrsReport(scenario="accept", transport="udp", host="127.0.0.1", port=5060, returncode=0, invites=(),
+                       acks=(), byes=(), sessions=(), rtp_packets={})
+    assert report.as_json()["received"] == {"INVITE": 0, "ACK": 0, "BYE": 0}
+    assert report.text().splitlines()[-1] == "RTP packets per answered port: none answered"

@@ -26,7 +26,7 @@ from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
 from pulumi_telnyx_siprec.session_schema import SESSION_SCHEMA
 from tests.support.provider_server import UNKNOWN, ProviderServer, deserialize, serialize
 
-KEY = "benchmark-key"
+KEY = "KEYbenchmark-0000000000"
 ACCOUNT = "61bf923e-5e4d-4595-a110-56190ea18a1b"
 CALL = "v3:benchmark-call"
 SESSION_TYPE = "pulumi-python:dynamic/telnyx:SiprecSession"

@@ -150,12 +150,11 @@ class TelnyxClient:
         return SiprecSessionInfo.from_json({**body, "sid": siprec_sid})
 
     def _session_may_exist(self, account_sid: str, call_sid: str, cause: str) -> SessionMayExistError:
-        scrub = self._transport.scrub
-        stop_path = scrub(call_path(account_sid, call_sid)) + "/Siprec/{sid}.json"
+        stop_path = call_path(account_sid, call_sid) + "/Siprec/{sid}.json"
         message = (
             f"{cause}. The request may have reached Telnyx, so a SIPREC session may now be running on call "
-            f"{scrub(repr(call_sid))}; it was not retried, to avoid forking the call twice. To stop it, POST "
-            f"Status=stopped to {scrub(self.base_url)}{stop_path} with the session sid (sent to your status "
+            f"{call_sid!r}; it was not retried, to avoid forking the call twice. To stop it, POST "
+            f"Status=stopped to {self.base_url}{stop_path} with the session sid (sent to your status "
             "callback as SiprecSid), or stop it by name with TeXML <Stop><Siprec name=...>, or end the call; "
             "then try again."
         )
@@ -174,12 +173,11 @@ class TelnyxClient:
         )
 
     def _call_may_exist(self, body: Mapping[str, Any], cause: str) -> CallMayExistError:
-        scrub = self._transport.scrub
         message = (
-            f"{cause}. The request may have reached Telnyx, so a call from {scrub(repr(body.get('From')))} to "
-            f"{scrub(repr(body.get('To')))} may have been placed; it was not retried, to avoid placing a second "
+            f"{cause}. The request may have reached Telnyx, so a call from {body.get('From')!r} to "
+            f"{body.get('To')!r} may have been placed; it was not retried, to avoid placing a second "
             "call. Look for it in the Mission Control portal's call logs (or your status callback's CallSid) and "
-            f"hang it up with POST Status=completed to {scrub(self.base_url)}/texml/Accounts/<account>/Calls/"
+            f"hang it up with POST Status=completed to {self.base_url}/texml/Accounts/<account>/Calls/"
             "<call sid>; then try again."
         )
         return CallMayExistError(message)
@@ -264,7 +262,7 @@ class TelnyxClient:
             except ConflictError as err:
                 if lost is None:
                     raise ConflictError(
-                        f"{err}; a connector named {self._transport.scrub(repr(name))} already exists: choose "
+                        f"{err}; a connector named {name!r} already exists: choose "
                         "another `name`, or delete that connector if nothing uses it",
                         status=err.status, details=err.details,
                     ) from None
@@ -279,8 +277,8 @@ class TelnyxClient:
                 if existing.matches(body):
                     return existing
                 raise ConflictError(
-                    f"{operation} failed: a connector named {self._transport.scrub(repr(name))} exists with other "
-                    f"settings (host {self._transport.scrub(repr(existing.host))}, port {existing.port}); choose "
+                    f"{operation} failed: a connector named {name!r} exists with other "
+                    f"settings (host {existing.host!r}, port {existing.port}); choose "
                     "another `name`", status=409,
                 )
             if not budget.repeat():

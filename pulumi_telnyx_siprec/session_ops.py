@@ -57,8 +57,7 @@ class SessionOperations(ResourceOperations):
         """Starts the session; the outputs are the checked inputs plus what Telnyx returned."""
         inputs = self.checked(props)
         client = self.client()
-        with self.explained_errors():
-            account_sid = inputs.get("account_sid") or client.account_sid()
+        account_sid = self._account_sid(inputs)
         call_sid = inputs["call_sid"]
         try:
             with self.explained_errors():
@@ -76,6 +75,15 @@ class SessionOperations(ResourceOperations):
             )) from None
         returned = {k: v for k, v in dataclasses.asdict(info).items() if k in SESSION_OUTPUTS}
         return Created(info.sid, self.outputs_of({**inputs, "account_sid": account_sid}, returned))
+
+    def _account_sid(self, props: Mapping[str, Any]) -> str:
+        """The state's account id; for a session the state knows only by its inputs (a pending create imported
+        with `pulumi refresh --import-pending-creates`), the account's, looked up."""
+        account_sid = props.get("account_sid")
+        if isinstance(account_sid, str) and account_sid:
+            return account_sid
+        with self.explained_errors():
+            return self.client().account_sid()
 
     def _why_not_found(self, account_sid: str, call_sid: str, err: NotFoundError) -> TelnyxError:
         # A start answers 404 for an unknown call and for an ended one alike; the call itself says which.
@@ -99,10 +107,10 @@ class SessionOperations(ResourceOperations):
         """Keeps the stored state while the session's call is live; the session is gone once its call has ended
         or is gone, since its sessions ended with it."""
         outs, inputs = self.stored_state(props)
-        account_sid = required_from_state(props, "account_sid", "SiprecSession", "refreshed")
         call_sid = required_from_state(props, "call_sid", "SiprecSession", "refreshed")
         age = seconds_since(props.get("start_time"))
         client = self.client()
+        account_sid = self._account_sid(props)
         try:
             with self.explained_errors():
                 just_started = age is not None and age < JUST_STARTED_SECONDS
@@ -133,8 +141,8 @@ class SessionOperations(ResourceOperations):
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         """Stops the session; a session or call that is already gone counts as stopped."""
-        account_sid = required_from_state(props, "account_sid", "SiprecSession", "stopped")
         call_sid = required_from_state(props, "call_sid", "SiprecSession", "stopped")
+        account_sid = self._account_sid(props)
         try:
             with self.explained_errors():
                 self.client().stop_siprec(account_sid, call_sid, id_)

@@ -64,9 +64,10 @@ NUMERIC_SETTINGS = (
 )
 ALL_SETTINGS = (API_KEY, BASE_URL, *NUMERIC_SETTINGS)
 
-MIN_API_KEY_LENGTH = 8
-"""Telnyx v2 keys are far longer (`KEY` and some 55 more characters); anything under this is a mistake, and
-shorter strings occur inside ordinary words, so no message could be scrubbed of them."""
+MIN_API_KEY_LENGTH = 20
+"""Telnyx v2 keys are far longer (`KEY` and some 55 more characters); anything under this is a mistake. A shorter
+string can be a piece of an ordinary word (`Authenti`), in our messages or in Telnyx's answers, so no message could
+be scrubbed of it without damaging what the message says."""
 
 
 def api_key_problem(key: str) -> str | None:

@@ -102,9 +102,9 @@ def normalise_base_url(base_url: str) -> str:
 class Transport:
     """Sends requests to one Telnyx base URL with one key. Safe to share between threads; never pickled.
 
-    Messages quote the request and the answer but never the key: text that came from outside (the answer, the
-    transport's errors, the ids in a path) is scrubbed of it, and the key is refused unless it is long enough
-    that scrubbing cannot touch ordinary words.
+    Messages quote the request and the answer but never the key. Text that came from outside (the answer, the
+    transport's errors) is scrubbed of it; our own words and the request's paths are not touched: paths are our
+    constants and ids that `check` has refused to let hold the key.
     """
 
     def __init__(self, api_key: str, base_url: str, timeouts: Timeouts, retry: RetrySettings) -> None:
@@ -192,7 +192,7 @@ class Transport:
                 message = (f"{operation} failed: {where} got no answer{tried} ({self.scrub(reason)}); "
                            "the request may have reached Telnyx")
             else:
-                message = (f"{operation} failed: could not reach {self.scrub(self.base_url)} for {where}{tried} "
+                message = (f"{operation} failed: could not reach {self.base_url} for {where}{tried} "
                            f"({self.scrub(reason)}); nothing was sent: check that the API server is up and "
                            "reachable (the emulator, or your network) and that the base URL is right")
             raise TelnyxTransportError(message, request_sent=sent) from None
@@ -200,9 +200,10 @@ class Transport:
             raise self._api_error(operation, method, path, response)
         return response
 
-    def where(self, method: str, path: str) -> str:
-        """`METHOD /path` for a message (the path holds ids from the request, so it is scrubbed)."""
-        return f"{method} {self.scrub(path)}"
+    @staticmethod
+    def where(method: str, path: str) -> str:
+        """`METHOD /path` for a message."""
+        return f"{method} {path}"
 
     def _describe_failure(self, err: requests.RequestException) -> tuple[bool, str]:
         """(whether the request may have been sent, a short reason) for a request that got no answer."""
@@ -241,7 +242,7 @@ class Transport:
             # Telnyx answers a missing resource in its error envelope; a bare 404 comes from a server that has no
             # such endpoint at all: the wrong host, or a base URL without `/v2`.
             return EndpointNotFoundError(
-                f"{message}: this is not Telnyx's error envelope, so the base URL {self.scrub(self.base_url)} "
+                f"{message}: this is not Telnyx's error envelope, so the base URL {self.base_url} "
                 f"looks wrong (Telnyx's API root is {DEFAULT_BASE_URL})", status=status)
         error_class: type[TelnyxAPIError] = TelnyxAPIError
         if status in (401, 403):

@@ -327,13 +327,14 @@ def test_stack_config_wins_over_the_environment(monkeypatch: pytest.MonkeyPatch)
 @responses.activate
 def test_without_configure_the_environment_applies_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
     provider = SiprecSessionProvider()
-    monkeypatch.setenv("TELNYX_API_KEY", "first-key")
+    monkeypatch.setenv("TELNYX_API_KEY", "KEYfirst-key-0000000000")
     monkeypatch.setenv("TELNYX_BASE_URL", BASE)
     responses.post(START_URL, json=start_answer())
     provider.create(checked())
-    monkeypatch.setenv("TELNYX_API_KEY", "second-key")
+    monkeypatch.setenv("TELNYX_API_KEY", "KEYsecond-key-000000000")
     provider.create(checked())
-    assert [c.request.headers["Authorization"] for c in responses.calls] == ["Bearer first-key", "Bearer second-key"]
+    assert [c.request.headers["Authorization"] for c in responses.calls] == [
+        "Bearer KEYfirst-key-0000000000", "Bearer KEYsecond-key-000000000"]
 
 
 @responses.activate

@@ -8,6 +8,7 @@ from pathlib import Path
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.engine.conftest import CALL, KEY
 from tests.support.engine import EngineStack, quickstart_project
+from tests.support.recording_server import RecordingServer, Reply
 
 SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"
 
@@ -101,13 +102,44 @@ def test_changing_track_starts_the_new_session_before_stopping_the_old(tmp_path:
     assert text.index("created replacement") < text.index("deleting original")
 
 
-def test_refresh_after_the_call_ended_drops_the_session(tmp_path: Path, cli: Path, emulator: Emulator) -> None:
+def test_refresh_after_the_call_ended_drops_the_session_and_up_says_the_call_ended(
+        tmp_path: Path, cli: Path, emulator: Emulator) -> None:
     stack = quickstart(tmp_path, cli, emulator)
     stack.up()
     emulator.end_call(CALL)
     refresh = stack.refresh()
     assert refresh.summary.resource_changes == {"delete": 1, "same": 1}
     assert stack.resources(SESSION) == []
+    text = stack.failing(stack.up)
+    assert (f"pulumi_telnyx_siprec.session_ops.CallEndedError: start SIPREC session failed: POST /texml/Accounts/"
+            f"61bf923e-5e4d-4595-a110-56190ea18a1b/Calls/{CALL}/Siprec.json answered 404: Resource not found; call "
+            f"'{CALL}' has ended (status `completed`): a SIPREC session needs a call in progress; place a new call "
+            "and set `call_sid` to it") in text
+
+
+def test_a_wrong_key_fails_up_with_telnyx_error_and_advice_and_no_key_in_it(tmp_path: Path, cli: Path,
+                                                                            emulator: Emulator) -> None:
+    wrong = "KEYnot-the-emulators-key-42"
+    stack = quickstart(tmp_path, cli, emulator, key=wrong)
+    text = stack.failing(stack.up)
+    assert ("answered 401: [10009] Authentication failed: The API key is missing or invalid; send `Authorization: "
+            "Bearer <API key>`; Telnyx rejected the API key (check that it is a current v2 API key); set a valid key "
+            "with `pulumi config set --secret telnyx:apiKey <key>`") in text
+    assert wrong not in text
+    assert emulator.state()["sessions"] == []
+
+
+def test_the_status_callback_receives_the_session_events(tmp_path: Path, cli: Path, emulator: Emulator) -> None:
+    hook = RecordingServer(lambda _request: Reply(200, {}))
+    try:
+        stack = quickstart(tmp_path, cli, emulator, statusCallback=hook.base_url.removesuffix("/v2") + "/events")
+        stack.up()
+        stack.destroy()
+        state = emulator.wait_until(lambda s: len(s["callbacks"]) == 2)
+    finally:
+        hook.close()
+    assert [(c["event"], c["delivered"]) for c in state["callbacks"]] == [("siprec-started", True),
+                                                                         ("siprec-stopped", True)]
 
 
 def test_destroy_stops_the_session_and_a_second_destroy_does_nothing(tmp_path: Path, cli: Path,

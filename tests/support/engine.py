@@ -21,7 +21,7 @@ from pulumi.automation.errors import CommandError
 from tools.stack import LocalStack, Project, cli_dir
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSPHRASE = "engine-tests-passphrase"  # noqa: S105 - a throwaway local backend's
+PASSPHRASE = "engine-tests-passphrase"  # a throwaway local backend's
 
 
 def engine_cli(*, yaml_host: bool = False) -> Path:
@@ -49,7 +49,7 @@ def quickstart_project(into: Path) -> Path:
     return copy_project(ROOT, into, ("Pulumi.yaml", "examples/quickstart/__main__.py"))
 
 
-def test_call_project(into: Path) -> Path:
+def call_example_project(into: Path) -> Path:
     return copy_project(ROOT / "examples" / "test-call", into)
 
 
@@ -102,9 +102,9 @@ class EngineStack(LocalStack):
         latest: dict[str, Any] = json.loads(self.checkpoint_file().read_text())["checkpoint"]["latest"] or {}
         return latest
 
-    def resources(self, type_suffix: str = "") -> list[dict[str, Any]]:
-        """The state's resources whose type ends with `type_suffix`."""
-        return [r for r in self.state().get("resources") or [] if r["type"].endswith(type_suffix)]
+    def resources(self, type_part: str = "") -> list[dict[str, Any]]:
+        """The state's resources whose type contains `type_part`, in state order."""
+        return [r for r in self.state().get("resources") or [] if type_part in r["type"]]
 
 
 def in_ci() -> bool:

@@ -22,13 +22,12 @@ from .schema import (
     upper_case,
     whole_number_in,
 )
-from .session_schema import ACCOUNT_SID_FIELD, API_KEY_HINT, CALLBACK_METHODS
+from .session_schema import ACCOUNT_SID_FIELD, CALLBACK_METHODS
 
 CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
 
 CALL_SCHEMA = Schema(
     resource="TexmlCall",
-    credential_hint=API_KEY_HINT,
     fields=(
         Field(
             "connection_id", Kind.STRING, required=True, rules=(path_segment,),

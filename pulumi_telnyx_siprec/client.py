@@ -16,6 +16,7 @@ import requests
 from .errors import (
     CallMayExistError,
     ConflictError,
+    InvalidRequestError,
     MayExistError,
     NotFoundError,
     ServerError,
@@ -259,13 +260,21 @@ class TelnyxClient:
                 response = self._transport.request(operation, "POST", CONNECTORS_PATH, NOT_IDEMPOTENT,
                                                    budget=budget, json=dict(body))
                 return self._connector(operation, "POST", CONNECTORS_PATH, response)
-            except ConflictError as err:
-                if lost is None:
-                    raise ConflictError(
-                        f"{err}; a connector named {name!r} already exists: choose "
-                        "another `name`, or delete that connector if nothing uses it",
-                        status=err.status, details=err.details,
-                    ) from None
+            except (ConflictError, InvalidRequestError) as err:
+                # A taken name is a 409, a 422 with code 10012, or, in the connector endpoints' documented shape
+                # (integer codes, no specific one), a 422 pointing at `/name`: whether a connector has the name
+                # says which.
+                if not isinstance(err, ConflictError) and not any(d.pointer == "/name" for d in err.details):
+                    raise
+                existing = self._find_connector(name, budget)
+                if existing is None:
+                    raise
+                if lost is not None and existing.matches(body):
+                    return existing  # our own create, whose answer was lost
+                raise ConflictError(
+                    f"{err}; a connector named {name!r} already exists: choose another `name`, or delete that "
+                    "connector if nothing uses it", status=err.status, details=err.details,
+                ) from None
             except (ServerError, UnexpectedResponseError) as err:
                 lost = err
             except TelnyxTransportError as err:

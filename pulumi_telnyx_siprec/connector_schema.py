@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from .schema import Field, Kind, Schema, host_name, non_empty, path_segment, whole_number_in
-from .session_schema import API_KEY_HINT
 
 SECURE_PORT = 5061
 """The SRS port a connector must have for sessions with `secure=True` (SRTP and TLS)."""
 
 CONNECTOR_SCHEMA = Schema(
     resource="SiprecConnector",
-    credential_hint=API_KEY_HINT,
     fields=(
         Field(
             "name", Kind.STRING, wire_key="name", required=True, rules=(path_segment,),

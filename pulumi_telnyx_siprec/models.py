@@ -34,7 +34,7 @@ class SiprecSessionInfo:
     date_created: str | None = None
     date_updated: str | None = None
     uri: str | None = None
-    error_code: str | int | None = None
+    error_code: str | None = None
 
     @classmethod
     def from_json(cls, body: Mapping[str, Any]) -> SiprecSessionInfo:
@@ -48,7 +48,9 @@ class SiprecSessionInfo:
             date_created=_text(body, "date_created"),
             date_updated=_text(body, "date_updated"),
             uri=_text(body, "uri"),
-            error_code=error_code if isinstance(error_code, (str, int)) and not isinstance(error_code, bool) else None,
+            # Typed a string in the spec; some answers may carry a number: kept as its text either way.
+            error_code=str(error_code) if isinstance(error_code, (str, int)) and not isinstance(error_code, bool)
+            else None,
         )
 
 

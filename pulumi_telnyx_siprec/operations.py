@@ -89,8 +89,16 @@ class ResourceOperations:
     def check(self, news: Mapping[str, Any], *, is_unknown: IsUnknown = never_unknown,
               ignore: tuple[str, ...] = ()) -> CheckOutcome:
         """Validates every input at once, without network or API key; unknowns pass through unchanged."""
-        outcome = self.schema.check(news, is_unknown=is_unknown, ignore=ignore)
+        outcome = self.schema.check(news, is_unknown=is_unknown, ignore=ignore, credential_hint=self._credential_hint())
         return CheckOutcome(outcome.inputs, outcome.failures + self._api_key_in_inputs(outcome.inputs))
+
+    def unknown_property(self, name: str) -> Failure:
+        """The failure for an input this resource does not have."""
+        return self.schema.unknown_property(name, self._credential_hint())
+
+    def _credential_hint(self) -> str:
+        return (f"set the Telnyx API key with `pulumi config set --secret {self.settings.config_key(API_KEY)} <key>` "
+                "instead")
 
     def checked(self, props: Mapping[str, Any], ignore: tuple[str, ...] = ()) -> dict[str, Any]:
         """Normalised inputs for an operation; InputError listing every failure if they are invalid."""

@@ -218,7 +218,8 @@ def looks_like_credential(name: str) -> bool:
     return bool(re.search(_CREDENTIAL_NAME, name))
 
 
-def _camel(name: str) -> str:
+def camel_case(name: str) -> str:
+    """A property's camelCase name, as Pulumi schemas spell it: `call_sid` is `callSid`, `from_` is `from`."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
@@ -241,7 +242,7 @@ class Schema:
         # Users coming from the REST docs or from camelCase SDKs type `ConnectorName` or `connectorName`.
         aliases: dict[str, str] = {}
         for f in self.fields:
-            for alias in (f.wire_key, _camel(f.name), f.name.replace("_", "")):
+            for alias in (f.wire_key, camel_case(f.name), f.name.replace("_", "")):
                 if alias and alias != f.name:
                     aliases[alias.lower()] = f.name
         object.__setattr__(self, "_by_name", by_name)
@@ -272,15 +273,15 @@ class Schema:
         close = _close_matches(name, self.names, cutoff=0.6)
         return close[0] if close else None
 
-    def unknown_property(self, name: str) -> Failure:
-        """The failure for a property this schema does not have."""
+    def unknown_property(self, name: str, credential_hint: str | None = None) -> Failure:
+        """The failure for a property this schema does not have (`credential_hint` says where a credential goes)."""
         if looks_like_credential(name):
             # Reported against the resource, not the property: the engine prints a failing property's value,
             # and this value is probably a secret.
-            return Failure("", f"`{name}`: not an input of {self.resource}; {self.credential_hint}",
-                           Problem.UNKNOWN_PROPERTY)
-        hint = self.suggest(name)
-        reason = "unknown property" + (f"; did you mean `{hint}`?" if hint else f"; valid: {self._listing()}")
+            where = credential_hint or self.credential_hint
+            return Failure("", f"`{name}`: not an input of {self.resource}; {where}", Problem.UNKNOWN_PROPERTY)
+        meant = self.suggest(name)
+        reason = "unknown property" + (f"; did you mean `{meant}`?" if meant else f"; valid: {self._listing()}")
         if not name:
             return Failure("", f"`` (a property with an empty name): {reason}", Problem.UNKNOWN_PROPERTY)
         return Failure(name, reason, Problem.UNKNOWN_PROPERTY)
@@ -294,6 +295,7 @@ class Schema:
         *,
         is_unknown: Callable[[Any], bool] = never_unknown,
         ignore: Iterable[str] = (),
+        credential_hint: str | None = None,
     ) -> CheckOutcome:
         """Validates every property at once; returns normalised inputs with defaults and all failures.
 
@@ -309,7 +311,7 @@ class Schema:
                 continue
             spec = self._by_name.get(key)
             if spec is None:
-                failure = self.unknown_property(key)
+                failure = self.unknown_property(key, credential_hint)
                 failures.append(failure)
                 if failure.property:
                     inputs[key] = value

@@ -25,6 +25,10 @@ class CallEndedError(TelnyxError):
     """The session's call has ended (or does not exist), so no session can start on it."""
 
 
+class SessionFailedError(TelnyxError):
+    """Telnyx answered the start with a session that failed: its SRS refused the recording or did not answer."""
+
+
 def seconds_since(telnyx_date: Any, now: datetime | None = None) -> float | None:
     """Seconds since a TeXML date (`Fri, 11 Aug 2023 19:12:11 +0000`), or None if it cannot be read."""
     if not isinstance(telnyx_date, str):
@@ -71,8 +75,19 @@ class SessionOperations(ResourceOperations):
                 f"{err}. Telnyx refused a second SIPREC session on call {call_sid!r}: if this start replaces a "
                 "session on the same call, the old session is still recording and stays in the state. To accept a "
                 "gap in the recording instead (stop the old session, then start the new one), give the resource "
-                "`opts=pulumi.ResourceOptions(delete_before_replace=True)`"
+                "`opts=pulumi.ResourceOptions(delete_before_replace=True)` (in YAML: `options: deleteBeforeReplace: "
+                "true`)"
             )) from None
+        if info.status == "failed":
+            # The start answer carries `status` and `error_code` (docs/telnyx-api.md section 5); a session that
+            # failed at once is not recording, so there is nothing to keep in the state or to stop later.
+            raise SessionFailedError(
+                f"start SIPREC session {info.sid} on call {call_sid!r}: Telnyx reports it `failed` (error_code "
+                f"`{info.error_code}`, the SRS's SIP answer when it is a SIP status code): the Session Recording "
+                f"Server behind connector `{inputs['connector_name']}` refused the recording or did not answer; "
+                f"check that it accepts SIPREC (RFC 7866) INVITEs over `{inputs['sip_transport']}` at the "
+                "connector's host and port"
+            )
         returned = {k: v for k, v in dataclasses.asdict(info).items() if k in SESSION_OUTPUTS}
         return Created(info.sid, self.outputs_of({**inputs, "account_sid": account_sid}, returned))
 

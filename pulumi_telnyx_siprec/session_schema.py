@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from .schema import Field, Kind, Schema, http_url, non_empty, one_of, path_segment, upper_case, whole_number_in
 
-API_KEY_HINT = "set the Telnyx API key with `pulumi config set --secret telnyx:apiKey <key>` instead"
-
 TRACKS = ("both_tracks", "inbound_track", "outbound_track")
 LIVE_CALL_STATUSES = frozenset({"ringing", "in-progress"})
 ENDED_CALL_STATUSES = frozenset({"completed", "canceled", "failed", "busy", "no-answer"})
@@ -24,7 +22,6 @@ ACCOUNT_SID_FIELD = Field(
 
 SESSION_SCHEMA = Schema(
     resource="SiprecSession",
-    credential_hint=API_KEY_HINT,
     fields=(
         ACCOUNT_SID_FIELD,
         Field(

@@ -63,6 +63,13 @@ NUMERIC_SETTINGS = (
             client_option=("retry", "max_total_wait")),
 )
 ALL_SETTINGS = (API_KEY, BASE_URL, *NUMERIC_SETTINGS)
+MAX_CONCURRENCY = Setting(
+    "maxConcurrency", "TELNYX_MAX_CONCURRENCY",
+    "Provider plugin only: most Telnyx operations it runs at once (each holds a worker thread while it waits).",
+    default="32", integer=True, minimum=1,
+)
+PLUGIN_SETTINGS = (*ALL_SETTINGS, MAX_CONCURRENCY)
+"""The plugin's settings: the dynamic provider runs in Pulumi's own server, whose thread pool it cannot size."""
 
 MIN_API_KEY_LENGTH = 20
 """Telnyx v2 keys are far longer (`KEY` and some 55 more characters); anything under this is a mistake. A shorter
@@ -108,12 +115,13 @@ class ProviderSettings:
         config_get: Callable[[str], Any] | None = None,
         environ: Mapping[str, str] | None = None,
         namespace: str = DYNAMIC_NAMESPACE,
+        settings: tuple[Setting, ...] = ALL_SETTINGS,
     ) -> ProviderSettings:
         """Each setting from `config_get` (called with `namespace:name`), else `environ`, else its default."""
         env = os.environ if environ is None else environ
         raw: dict[str, str] = {}
         from_environment = set()
-        for setting in ALL_SETTINGS:
+        for setting in settings:
             value = config_get(f"{namespace}:{setting.name}") if config_get else None
             if value is None or value == "":
                 value = env.get(setting.env_var)

@@ -9,7 +9,13 @@ import requests
 import responses
 
 from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient
-from pulumi_telnyx_siprec.errors import ConflictError, NotFoundError, TelnyxError, TelnyxTransportError
+from pulumi_telnyx_siprec.errors import (
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    TelnyxError,
+    TelnyxTransportError,
+)
 from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, CONNECTOR_DATA, CONNECTOR_INPUTS
 
 BASE = "https://api.telnyx.test/v2"
@@ -54,6 +60,7 @@ def test_create_posts_the_json_fields_and_reads_the_data_envelope(client: Telnyx
 def test_a_taken_name_is_a_conflict_that_says_what_to_do(client: TelnyxClient) -> None:
     responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012", "title": "Already exists",
                                                              "source": {"pointer": "/name"}}]})
+    responses.get(SRS, json={"data": DATA})
     with pytest.raises(ConflictError) as caught:
         client.create_connector(BODY)
     assert str(caught.value) == (
@@ -61,7 +68,28 @@ def test_a_taken_name_is_a_conflict_that_says_what_to_do(client: TelnyxClient) -
         "a connector named 'test-srs' already exists: choose another `name`, or delete that connector if nothing "
         "uses it"
     )
-    assert len(responses.calls) == 1
+    assert [c.request.method for c in responses.calls] == ["POST", "GET"]
+
+
+@responses.activate
+def test_a_taken_name_in_the_connector_endpoints_documented_422_shape_is_a_conflict(client: TelnyxClient) -> None:
+    # The spec's 422 for connectors: an integer code and no specific one for a taken name (docs/telnyx-api.md 6).
+    responses.post(CONNECTORS, status=422, json={"errors": [{
+        "code": 422, "title": "Unprocessable Entity", "detail": "name has already been taken",
+        "source": {"pointer": "/name"}}]})
+    responses.get(SRS, json={"data": DATA})
+    with pytest.raises(ConflictError, match=r"answered 422: \[422\] Unprocessable Entity: name has already been "
+                                            r"taken \(at /name\); a connector named 'test-srs' already exists"):
+        client.create_connector(BODY)
+
+
+@responses.activate
+def test_a_422_on_a_name_nobody_has_is_the_invalid_input_it_says(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, status=422, json={"errors": [{
+        "code": 422, "title": "Unprocessable Entity", "detail": "name is invalid", "source": {"pointer": "/name"}}]})
+    responses.get(SRS, status=404, json=NOT_FOUND)
+    with pytest.raises(InvalidRequestError, match=r"\[422\] Unprocessable Entity: name is invalid \(at /name\)$"):
+        client.create_connector(BODY)
 
 
 @responses.activate

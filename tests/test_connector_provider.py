@@ -68,6 +68,7 @@ def test_create_returns_the_name_as_id_and_complete_outputs() -> None:
 @responses.activate
 def test_a_taken_name_fails_create_with_advice() -> None:
     responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012", "title": "Already exists"}]})
+    responses.get(SRS, json={"data": DATA})
     with pytest.raises(ConflictError, match="choose another `name`"):
         configured().create(INPUTS)
 

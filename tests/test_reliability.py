@@ -19,8 +19,8 @@ import pytest
 import requests
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
-from pulumi_telnyx_siprec.emulator import Emulator
+from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
+from pulumi_telnyx_siprec.emulator import Behaviour, Emulator
 from pulumi_telnyx_siprec.emulator.server import redacted_authorization
 from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY, CONNECTOR_INPUTS, session_inputs
@@ -28,6 +28,9 @@ from tests.support.samples import ACCOUNT_SID, API_KEY, CONNECTOR_INPUTS, sessio
 CALL = "v3:reliability-call"
 SESSION_TYPE = "pulumi-python:dynamic/telnyx:SiprecSession"
 CONNECTOR_PROVIDER = serialize_provider(SiprecConnectorProvider())
+CALL_PROVIDER = serialize_provider(TexmlCallProvider())
+CALL_INPUTS = {"connection_id": "1773070540731319841", "account_sid": ACCOUNT_SID, "to": "+15550100002",
+               "from_": "+15550100001", "wait_until_answered": False, "__provider": CALL_PROVIDER}
 READ_TIMEOUT = 0.3
 MAX_RETRIES = 3
 MAX_RETRY_WAIT = 5.0
@@ -58,11 +61,11 @@ WAIT_PER_429 = {"429 with Retry-After": 1.0, "429 with only x-ratelimit-reset": 
 
 @dataclass(frozen=True)
 class StartFails:
-    """A start that may have reached Telnyx: it fails, saying so, and is never retried."""
+    """A create that may have reached Telnyx: it fails, saying so, and is never retried."""
 
     cause: str
     sessions: int
-    """How many sessions the call has afterwards (1 when the emulator carried the request out)."""
+    """How many sessions (or calls) exist afterwards (1 when the emulator carried the request out)."""
 
 
 START_FAILS = {
@@ -78,6 +81,8 @@ START_FAILS = {
     "HTML body with a 200": StartFails("answered 200 with a non-JSON body (text/html)", 0),
     "200 without sid": StartFails("answered 200 with a JSON object without a session `sid`", 1),
 }
+PLACE_FAILS = {**START_FAILS, "200 without sid": StartFails("answered 200 with a JSON object without `call_sid`", 1)}
+"""A call create is as unsafe to repeat as a start: a second one would place a second call."""
 
 
 # The operations, each through the provider server: `prepare` sets up what the operation acts on, directly on the
@@ -92,6 +97,8 @@ class Harness:
         self.http.headers["Authorization"] = f"Bearer {API_KEY}"
         self.seen: list[Any] = []
         """Everything the engine saw: returned properties, ids, diffs, error texts."""
+        self.extra_logs: list[str] = []
+        """Log output of provider servers started for one case."""
 
     def reset(self) -> None:
         self.http.post(self.emulator.base_url.removesuffix("/v2") + "/_emulator/reset", timeout=10)
@@ -101,6 +108,18 @@ class Harness:
         url = f"{self.emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/Siprec.json"
         sid: str = self.http.post(url, data={"ConnectorName": "srs"}, timeout=10).json()["sid"]
         return sid
+
+    def place_call_directly(self) -> str:
+        url = f"{self.emulator.base_url}/texml/calls/1773070540731319841"
+        call_sid: str = self.http.post(url, json={"To": "+15550100002", "From": "+15550100001"}, timeout=10
+                                       ).json()["call_sid"]
+        return call_sid
+
+    def placed_calls(self) -> list[dict[str, Any]]:
+        return [c for c in self.emulator.state()["calls"].values() if c["connection_id"]]
+
+    def call_state(self, call_sid: str) -> dict[str, Any]:
+        return {**self.checked(CALL_INPUTS), "call_sid": call_sid, "status": "queued"}
 
     def create_connector_directly(self) -> None:
         self.http.post(self.emulator.base_url + "/siprec_connectors", json=CONNECTOR_INPUTS, timeout=10)
@@ -139,6 +158,23 @@ def _verify_started(h: Harness, _prepared: Any, result: Any) -> None:
     assert result[0] == session["sid"]
 
 
+def _start_looking_up_the_account(h: Harness, _prepared: Any) -> Any:
+    # A provider process asks for the account once: a fresh one, so that the lookup meets the fault.
+    with ProviderServer(SiprecSessionProvider(), SESSION_TYPE, log_level="DEBUG") as server:
+        server.configure({**SETTINGS, "telnyx:baseUrl": h.emulator.base_url})
+        inputs, failures = server.check({k: v for k, v in session_inputs(call_sid=CALL).items() if k != "account_sid"})
+        h.seen.append((inputs, failures))
+        try:
+            return server.create(inputs)
+        finally:
+            h.extra_logs.append(server.stderr_text())
+
+
+def _verify_placed(h: Harness, _prepared: Any, result: Any) -> None:
+    [call] = h.placed_calls()
+    assert result[0] == call["sid"]
+
+
 def _verify_stopped(h: Harness, _sid: Any, _result: Any) -> None:
     assert [s["status"] for s in h.sessions()] == ["stopped"]
 
@@ -160,6 +196,16 @@ OPERATIONS: dict[str, Operation] = {
     "session refresh": Operation(
         "call.fetch", lambda h, sid: h.server.read(sid, h.session_state(sid)), prepare=Harness.start_directly,
         verify=lambda _h, sid, result: _equal(result[0], sid)),
+    "session start, account looked up": Operation("whoami", _start_looking_up_the_account,
+                                                  verify=_verify_started),
+    "call create": Operation(
+        "call.create", lambda h, _p: h.server.create(h.checked(CALL_INPUTS)), verify=_verify_placed),
+    "call refresh": Operation(
+        "call.fetch", lambda h, sid: h.server.read(sid, h.call_state(sid)), prepare=Harness.place_call_directly,
+        verify=lambda _h, sid, result: _equal(result[0], sid)),
+    "call hang-up": Operation(
+        "call.update", lambda h, sid: h.server.delete(sid, h.call_state(sid)), prepare=Harness.place_call_directly,
+        verify=lambda h, _sid, _result: _equal([c["status"] for c in h.placed_calls()], ["completed"])),
     "connector create": Operation(
         "connector.create",
         lambda h, _p: h.server.create(h.checked({**CONNECTOR_INPUTS, "__provider": CONNECTOR_PROVIDER})),
@@ -177,7 +223,9 @@ OPERATIONS: dict[str, Operation] = {
         verify=lambda h, _p, _r: _equal(h.emulator.state()["connectors"], {})),
 }
 CASES = [(op, fault) for op in OPERATIONS for fault in FAULTS
-         if fault != "200 without sid" or op in ("session start", "session stop")]
+         if fault != "200 without sid" or op in ("session start", "session stop", "call create")]
+AMBIGUOUS = {"session start": START_FAILS, "call create": PLACE_FAILS}
+"""The creates that are never repeated once they may have reached Telnyx, and the faults that leave them unsure."""
 
 
 def _equal(actual: Any, expected: Any) -> None:
@@ -186,7 +234,8 @@ def _equal(actual: Any, expected: Any) -> None:
 
 @pytest.fixture(scope="module")
 def harness() -> Iterator[Harness]:
-    with Emulator(api_key=API_KEY) as emulator, ProviderServer(
+    # Placed calls are answered at once, so that a hang-up always meets a call in progress.
+    with Emulator(api_key=API_KEY, behaviour=Behaviour(call_answer_delay=0), sip=False) as emulator, ProviderServer(
         SiprecSessionProvider(), SESSION_TYPE, log_level="DEBUG"
     ) as server:
         server.configure({**SETTINGS, "telnyx:baseUrl": emulator.base_url})
@@ -201,7 +250,7 @@ def assert_no_key_anywhere(h: Harness) -> None:
         assert request["headers"].pop("Authorization") == redacted_authorization(f"Bearer {API_KEY}")
     for text, where in [
         (json.dumps(h.seen, default=repr), "what the engine saw (properties, ids, error texts)"),
-        (h.server.stderr_text(), "the provider server's log output"),
+        (h.server.stderr_text() + "".join(h.extra_logs), "the provider servers' log output"),
         (json.dumps(state), "the emulator's records (besides the auth header)"),
         (base64.b64decode(h.server.serialized_provider or "").decode("latin-1"), "the pickled provider"),
         (base64.b64decode(CONNECTOR_PROVIDER).decode("latin-1"), "the pickled connector provider"),
@@ -227,22 +276,33 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
     assert state["faults"] == [], "the fault was injected and consumed: the case exercised it"
     assert FAULTS[fault]["kind"] in [r["fault"] for r in state["requests"] if r["route"] == op.route]
 
-    if operation == "session start" and fault in START_FAILS:
-        expected = START_FAILS[fault]
+    fails = AMBIGUOUS.get(operation, {})
+    if fault in fails:
+        expected = fails[fault]
         assert isinstance(outcome, ProviderCallError), f"expected a failure, got {outcome!r}"
-        assert outcome.last_line.startswith("pulumi_telnyx_siprec.errors.SessionMayExistError: start SIPREC session "
-                                            f"failed: POST /texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/Siprec.json")
+        if operation == "session start":
+            assert outcome.last_line.startswith(
+                "pulumi_telnyx_siprec.errors.SessionMayExistError: start SIPREC session failed: POST "
+                f"/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/Siprec.json")
+            assert f"a SIPREC session may now be running on call '{CALL}'; it was not retried" in outcome.last_line
+            assert (f"POST Status=stopped to {harness.emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/"
+                    "Siprec/{sid}.json") in outcome.last_line
+            assert len(harness.sessions()) == expected.sessions
+        else:
+            assert outcome.last_line.startswith(
+                "pulumi_telnyx_siprec.errors.CallMayExistError: place TeXML call failed: POST "
+                "/texml/calls/1773070540731319841")
+            assert ("so a call from '+15550100001' to '+15550100002' may have been placed; it was not retried, to "
+                    "avoid placing a second call") in outcome.last_line
+            assert len(harness.placed_calls()) == expected.sessions
         assert expected.cause in outcome.last_line
-        assert f"a SIPREC session may now be running on call '{CALL}'; it was not retried" in outcome.last_line
-        assert (f"POST Status=stopped to {harness.emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/"
-                "Siprec/{sid}.json") in outcome.last_line
-        assert len(harness.sessions()) == expected.sessions
-        starts = [r for r in harness.emulator.state()["requests"] if r["route"] == "siprec.start"]
-        assert len(starts) == 1, "an ambiguous start is never sent again"
+        creates = [r for r in harness.emulator.state()["requests"] if r["route"] == op.route]
+        assert len(creates) == 1, "an ambiguous create is never sent again"
     else:
         assert not isinstance(outcome, ProviderCallError), outcome.last_line
         op.verify(harness, prepared, outcome)
     assert len(harness.sessions()) <= 1, "no retry ever started a second session on the call"
+    assert len(harness.placed_calls()) <= 1, "no retry ever placed a second call"
     if fault in WAIT_PER_429:
         faulted = [r for r in harness.emulator.state()["requests"] if r["fault"] == "status"]
         assert len(faulted) * WAIT_PER_429[fault] <= MAX_RETRY_WAIT
@@ -251,9 +311,9 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
 
 def test_the_matrix_covers_every_fault_on_every_operation() -> None:
     assert len(FAULTS) == 11
-    assert len(OPERATIONS) == 7
-    assert len(CASES) == 72
-    assert len(START_FAILS) == 9, "every start fault but the two kinds of 429 leaves the outcome unknown"
+    assert len(OPERATIONS) == 11
+    assert len(CASES) == 113
+    assert len(START_FAILS) == len(PLACE_FAILS) == 9, "every create fault but the two 429s leaves the outcome unknown"
 
 
 def test_the_log_output_that_was_scanned_is_not_empty(harness: Harness) -> None:

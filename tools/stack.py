@@ -141,14 +141,16 @@ class LocalStack:
                                                       opts=options)
         return self._stack
 
-    def set_config(self, values: Mapping[str, str], secrets: Mapping[str, str] | None = None) -> None:
+    def set_config(self, values: Mapping[str, str], secrets: Mapping[str, str] | None = None, *,
+                   path: bool = False) -> None:
+        """Sets stack config (`path`: keys like `call.to` set a field of an object value)."""
         from pulumi import automation as auto
 
         stack = self.workspace_stack()
         config = {k: auto.ConfigValue(v) for k, v in values.items()}
         config.update({k: auto.ConfigValue(v, secret=True) for k, v in (secrets or {}).items()})
         if config:
-            stack.set_all_config(config)
+            stack.set_all_config(config, path=path)
 
     def preview(self, **kwargs: Any) -> Any:
         return self.workspace_stack().preview(on_output=self.on_output, **kwargs)

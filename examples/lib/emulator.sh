@@ -64,8 +64,12 @@ for sid, call in state["calls"].items():
 for session in state["sessions"]:
     print(f"  session {session['sid']} on {session['call_sid']}: {session['status']}, received {session['params']}")
     sip = session.get("sip") or {}
-    if sip:
-        print(f"    SIP: {sip}")
+    if sip.get("skipped"):
+        print(f"    SIP: {sip['skipped']}")
+    elif sip.get("srs"):
+        print(f"    SIP to {sip['srs']} over {sip['transport']}: {sip.get('state')}, answered "
+              f"{sip.get('final_code')} {sip.get('final_reason') or ''}, RTP packets sent {list(sip.get('rtp_packets', []))}, "
+              f"BYE answered {sip.get('bye_code')}")
 if not state["connectors"] and not state["sessions"] and not state["calls"]:
     print("  (nothing)")
 PY

@@ -151,6 +151,12 @@ class Emulator:
         if self._effects is not None:
             self._effects.run(events)
 
+    def fail_session(self, siprec_sid: str, error: str) -> None:
+        """Fails a session as a refusing SRS would (`siprec-failed` with `SiprecError`). KeyError if unknown."""
+        events = self._state.fail_session(siprec_sid, error)
+        if self._effects is not None:
+            self._effects.run(events)
+
     def inject(self, route: str, kind: str, **spec: Any) -> Fault:
         """Queues a fault, as `POST /_emulator/faults` does (see `faults.py` for the fields)."""
         fault = parse_fault({"route": route, "kind": kind, **spec}, ROUTE_NAMES)

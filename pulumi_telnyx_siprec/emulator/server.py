@@ -265,6 +265,7 @@ class Handler(BaseHTTPRequestHandler):
         if fault.kind == "missing_sid":
             body = dict(processed.body) if processed and isinstance(processed.body, dict) else {}
             body.pop("sid", None)
+            body.pop("call_sid", None)  # what a call create answers its id as
             self._finish(Answer(fault.status or 200, body, fault.headers), route, raw, fault)
             return
         if fault.kind == "malformed":

@@ -72,15 +72,6 @@ def interrupted_up(tmp_path: Path, cli: Path, emulator: Emulator, hook: Recordin
     return stack, output
 
 
-def run_cli(stack: EngineStack, *args: str) -> str:
-    """A plain `pulumi` command in the stack's folder, as a user types it."""
-    done = subprocess.run([str(stack.cli / "pulumi"), *args, "--stack", stack.stack, "--non-interactive"],
-                          cwd=stack.project.folder, env={**os.environ, **stack.environment()},
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout + done.stderr
-
-
 def lock_files(stack: EngineStack) -> list[Path]:
     return [p for p in (stack.backend / ".pulumi" / "locks").rglob("*.json") if p.is_file()]
 
@@ -112,9 +103,9 @@ def test_sigkill_mid_create_leaves_an_orphan_that_the_readme_recovery_finds_and_
     assert "the stack is currently locked" in stack.failing(stack.refresh)
 
     # The recovery, step by step as the README's Troubleshooting gives it.
-    run_cli(stack, "cancel", "--yes")  # 1. the lock
+    stack.run_cli("cancel", "--yes")  # 1. the lock
     assert lock_files(stack) == []
-    run_cli(stack, "refresh", "--yes", "--clear-pending-creates")  # 2. the pending create
+    stack.run_cli("refresh", "--yes", "--clear-pending-creates")  # 2. the pending create
     assert not stack.state().get("pending_operations")
     # 3. the orphan: its sid came to the status callback as SiprecSid; stop it with the documented request.
     events = [parse_qs(r.body.decode()) for r in hook.requests]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -73,6 +74,15 @@ class EngineStack(LocalStack):
         super().__init__(Project.load(project), stack, folder / "backend", home=folder / "pulumi-home",
                          env={"PULUMI_CONFIG_PASSPHRASE": PASSPHRASE, **(env or {})},
                          on_output=self.output.append, cli=cli)
+
+    def run_cli(self, *args: str) -> str:
+        """A plain `pulumi` command on this stack, in its project folder, as a user types it; its output."""
+        assert self.cli is not None
+        done = subprocess.run([str(self.cli / "pulumi"), *args, "--stack", self.stack,
+                               "--non-interactive"], cwd=self.project.folder,
+                              env={**os.environ, **self.environment()}, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
 
     def text(self) -> str:
         return "\n".join(self.output)

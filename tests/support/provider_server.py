@@ -83,16 +83,20 @@ class ProviderServer:
     """With a level (e.g. "DEBUG"), the server's Python logging goes to stderr, where the engine collects a
     plugin's logs; the server itself is the same module either way."""
 
+    def command(self) -> list[str]:
+        """How the engine starts this server: the dynamic provider's, here; the plugin's in tests/test_plugin.py."""
+        command = [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:0"]
+        if self.log_level:
+            command[2:4] = ["-c", _WITH_LOGGING.format(level=self.log_level)]
+        return command
+
     def __post_init__(self) -> None:
         self.serialized_provider = serialize_provider(self.provider) if self.provider is not None else None
         env = {k: v for k, v in os.environ.items() if not k.startswith("TELNYX_")}
         env.update(self.env)
         env["PULUMI_PROJECT"] = self.project
-        command = [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:0"]
-        if self.log_level:
-            command[2:4] = ["-c", _WITH_LOGGING.format(level=self.log_level)]
         self._process = subprocess.Popen(
-            command,
+            self.command(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,

@@ -1,0 +1,81 @@
+"""The recording path end to end (issue 14): `pulumi up` of the test-call stack makes a real SRS (SIPp) receive a
+SIPREC INVITE and RTP from the emulator; `pulumi destroy` makes it receive BYE; a refusing SRS fails `pulumi up`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pulumi_telnyx_siprec.emulator import Emulator
+from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs
+from tests.engine.conftest import KEY
+from tests.engine.test_test_call import CONNECTION
+from tests.support.engine import EngineStack, call_example_project
+from tests.support.sipp import require_sipp
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(api_key=KEY) as running:
+        yield running
+
+
+def recorded_stack(tmp_path: Path, cli: Path, emulator: Emulator, srs: LocalSrs, **config: str) -> EngineStack:
+    stack = EngineStack(call_example_project(tmp_path / "project"), tmp_path, cli=cli)
+    stack.set_config({"telnyx:baseUrl": emulator.base_url, "connectionId": CONNECTION, "srsHost": srs.host,
+                      "srsPort": str(srs.port), "testRun": "run-42", **config}, {"telnyx:apiKey": KEY})
+    return stack
+
+
+@pytest.mark.parametrize(("track", "metadata", "streams"), [("both_tracks", "true", 2), ("inbound_track", "false", 1)])
+def test_up_sends_the_srs_one_siprec_invite_and_rtp_and_destroy_sends_bye(
+        tmp_path: Path, cli: Path, emulator: Emulator, track: str, metadata: str, streams: int) -> None:
+    require_sipp()
+    with LocalSrs("accept", transport="udp") as srs:
+        stack = recorded_stack(tmp_path, cli, emulator, srs, track=track, metadataHeaders=metadata)
+        stack.up()
+        emulator.wait_until(lambda state: all(n > 10 for n in state["sessions"][0]["sip"]["rtp_packets"]))
+        stack.destroy()
+        emulator.wait_until(lambda state: state["sessions"][0]["sip"]["bye_code"] == 200)
+        report = srs.stop()
+    assert report.problems == ()
+    [received] = report.sessions
+    assert received.problems == ()
+    assert (len(report.invites), len(report.acks), len(report.byes)) == (1, 1, 1)
+    assert (received.answer, received.acked, received.bye) == (200, True, True)
+    invite = received.invite
+    assert "siprec" in (invite.get("require") or "")
+    assert "+sip.src" in (invite.get("contact") or "")
+    assert (invite.get("session-expires") or "").startswith("1800")
+    assert [s.label for s in received.streams] == [str(n) for n in range(1, streams + 1)]
+    assert all(s.direction == "sendonly" and s.formats[0] == "0" for s in received.streams), "PCMU, sendonly"
+    assert all(s.rtp_packets > 10 for s in received.streams), "RTP reached every answered port"
+    sip = emulator.state()["sessions"][0]["sip"]
+    assert (sip["final_code"], sip["bye_code"], len(sip["rtp_packets"])) == (200, 200, streams)
+    # The call's custom header goes to the SRS as metadata only when asked, else as a SIP header.
+    if metadata == "true":
+        assert (received.extension_parameters, received.custom_headers) == ((("X-Test-Run", "run-42"),), ())
+    else:
+        assert received.extension_parameters == ()
+        assert [(name.lower(), value) for name, value in received.custom_headers] == [("x-test-run", "run-42")]
+
+
+def test_an_srs_that_refuses_fails_up_naming_the_sip_answer_and_the_connector(tmp_path: Path, cli: Path,
+                                                                              emulator: Emulator) -> None:
+    require_sipp()
+    with LocalSrs("busy", transport="udp") as srs:
+        stack = recorded_stack(tmp_path, cli, emulator, srs)
+        text = stack.failing(stack.up)
+        report = srs.stop()
+    assert "pulumi_telnyx_siprec.session_ops.SessionFailedError: start SIPREC session" in text
+    assert ("Telnyx reports it `failed` (error_code `486`, the SRS's SIP answer when it is a SIP status code): the "
+            "Session Recording Server behind connector `test-call-srs` refused the recording or did not answer") in text
+    [session] = emulator.state()["sessions"]
+    assert session["status"] == "failed"
+    assert session["sip"]["final_code"] == 486
+    assert [s.answer for s in report.sessions] == [486]
+    # The stack keeps what was made (connector, call) and no session: destroy cleans up.
+    stack.destroy()
+    assert emulator.state()["connectors"] == {}

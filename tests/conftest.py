@@ -7,6 +7,9 @@ from hypothesis import settings
 
 from pulumi_telnyx_siprec.settings import ALL_SETTINGS
 
+# The SIP tests' fixtures (`sipp`, `agent`).
+pytest_plugins = ["tests.support.sipp"]
+
 
 @pytest.fixture(autouse=True)
 def _no_telnyx_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,18 +7,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
+from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
 from pulumi_telnyx_siprec.client import path_segment
 from pulumi_telnyx_siprec.provider_base import TelnyxProvider
 from pulumi_telnyx_siprec.schema import Schema
 from tests.support.strategies import property_bags, valid_bags
 
-PROVIDERS = [SiprecSessionProvider, SiprecConnectorProvider]
+PROVIDERS = [SiprecSessionProvider, SiprecConnectorProvider, TexmlCallProvider]
 EXAMPLES = 500
 """Per resource and per test."""
 # Each resource's wire encoding: the TeXML API takes form fields, the connectors API JSON.
-ENCODERS = {SiprecSessionProvider: Schema.to_form, SiprecConnectorProvider: Schema.to_json}
-PATH_IDS = {SiprecSessionProvider: ("account_sid", "call_sid"), SiprecConnectorProvider: ("name",)}
+ENCODERS = {SiprecSessionProvider: Schema.to_form, SiprecConnectorProvider: Schema.to_json,
+            TexmlCallProvider: Schema.to_json}
+PATH_IDS = {SiprecSessionProvider: ("account_sid", "call_sid"), SiprecConnectorProvider: ("name",),
+            TexmlCallProvider: ("connection_id", "account_sid")}
 
 
 def _is_named(failure_property: str, reason: str) -> bool:

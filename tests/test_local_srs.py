@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,31 +21,14 @@ import pytest
 from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs, SrsReport
 from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
 from pulumi_telnyx_siprec.emulator.sipp import SippNotFoundError
-from tests.support.sipp import require_sipp
+from tests.support.sipp import WAIT, recording_request
 
-WAIT = 10.0
-"""Upper bound of every wait: only reached when something is broken."""
 COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.local_srs"]
 
 
-@pytest.fixture
-def sipp() -> str:
-    return require_sipp()
-
-
-@pytest.fixture
-def agent() -> Iterator[SiprecUserAgent]:
-    with SiprecUserAgent(invite_timeout=5.0) as running:
-        yield running
-
-
 def request(port: int, **changes: object) -> RecordingRequest:
-    fields: dict[str, object] = {
-        "session_sid": "3f1c2d4e-0000-4000-8000-000000000002", "call_sid": "v3:local-srs", "caller": "+15551230001",
-        "callee": "+15551230002", "srs_host": "127.0.0.1", "srs_port": port,
-    }
-    fields.update(changes)
-    return RecordingRequest(**fields)  # type: ignore[arg-type]
+    return recording_request(port, **{"session_sid": "3f1c2d4e-0000-4000-8000-000000000002",
+                                      "call_sid": "v3:local-srs", **changes})
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> bool:

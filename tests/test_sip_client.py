@@ -14,7 +14,7 @@ import subprocess
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,31 +40,11 @@ from pulumi_telnyx_siprec.emulator.sip_client import (
 )
 from pulumi_telnyx_siprec.emulator.sip_message import SipMessage, parse_message
 from pulumi_telnyx_siprec.emulator.sipp import Sipp, SippResult
-from tests.support.sipp import require_sipp
+from tests.support.sipp import WAIT, recording_request
 
 NS = {"r": RECORDING_NAMESPACE, "x": EXTENSION_NAMESPACE}
-WAIT = 10.0
-"""Upper bound of every wait: only reached when something is broken."""
-
-
-@pytest.fixture
-def sipp() -> str:
-    return require_sipp()
-
-
-@pytest.fixture
-def agent() -> Iterator[SiprecUserAgent]:
-    with SiprecUserAgent(invite_timeout=5.0) as running:
-        yield running
-
-
 def request(port: int, **changes: object) -> RecordingRequest:
-    fields: dict[str, object] = {
-        "session_sid": "3f1c2d4e-0000-4000-8000-000000000001", "call_sid": "v3:test-call", "caller": "+15551230001",
-        "callee": "+15551230002", "srs_host": "127.0.0.1", "srs_port": port, "custom_headers": (("X-Ticket", "42"),),
-    }
-    fields.update(changes)
-    return RecordingRequest(**fields)  # type: ignore[arg-type]
+    return recording_request(port, **{"custom_headers": (("X-Ticket", "42"),), **changes})
 
 
 def invite_body(invite: SipMessage) -> tuple[str, ET.Element]:

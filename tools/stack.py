@@ -199,10 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"    {name}: {value}")
             else:
                 getattr(stack, operation)()
-    except CommandError as err:
-        # The CLI's own output (its diagnostics included) has already been streamed; this is what it added.
+    except CommandError:
+        # The CLI's own output, its diagnostics included, has already been streamed.
         print(f"pulumi {args.operations[0]} failed", file=sys.stderr)
-        print(getattr(err, "stderr", "") or "", file=sys.stderr)
         return 1
     return 0
 

@@ -12,11 +12,12 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from pulumi_telnyx_siprec.call_schema import CALL_OUTPUTS, CALL_SCHEMA
 from pulumi_telnyx_siprec.client import RetrySettings, Timeouts
 from pulumi_telnyx_siprec.connector_schema import CONNECTOR_OUTPUTS, CONNECTOR_SCHEMA
 from pulumi_telnyx_siprec.schema import Schema
 from pulumi_telnyx_siprec.session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
-from pulumi_telnyx_siprec.settings import ALL_SETTINGS
+from pulumi_telnyx_siprec.settings import PLUGIN_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,23 +51,25 @@ def outputs_table(outputs: Mapping[str, str]) -> str:
 
 
 def settings_table() -> str:
-    rows = ["| stack config | environment variable | default | what it does |", "|---|---|---|---|"]
+    rows = ["| Python (stack config) | other languages (provider config) | environment variable | default | what it "
+            "does |", "|---|---|---|---|---|"]
     client_defaults = {"timeouts": Timeouts(), "retry": RetrySettings()}
-    for setting in ALL_SETTINGS:
+    for setting in PLUGIN_SETTINGS:
         default = f"`{setting.default}`" if setting.default else "none"
         if setting.client_option:
             group, name = setting.client_option
             default = f"`{getattr(client_defaults[group], name):g}`"
-        rows.append(f"| `{setting.config_key}` | `{setting.env_var}` | {default} | {setting.doc} |")
+        python = f"`{setting.config_key}`" if setting.client_option or setting.name in ("apiKey", "baseUrl") else "-"
+        rows.append(f"| {python} | `telnyx-siprec:{setting.name}` | `{setting.env_var}` | {default} | {setting.doc} |")
     return "\n".join(rows)
 
 
 def reliability_table() -> str:
     """The reliability figures, from the constants the reliability tests assert."""
-    from tests import test_bad_input, test_check_properties, test_reliability
+    from tests import test_api_key, test_bad_input, test_check_properties, test_reliability
 
     cases = len(test_reliability.CASES)
-    ambiguous = len(test_reliability.START_FAILS)
+    ambiguous = len(test_reliability.START_FAILS) + len(test_reliability.PLACE_FAILS)
     check_bags = 2 * len(test_check_properties.PROVIDERS) * test_check_properties.EXAMPLES
     sent = 2 * test_bad_input.ACCEPTED_EXAMPLES
     paths = 2 * test_bad_input.PATH_EXAMPLES
@@ -75,11 +78,12 @@ def reliability_table() -> str:
         "| figure | value | reproduce with |",
         "|---|---|---|",
         f"| fault x operation cases, through the provider server | {cases} ({len(test_reliability.FAULTS)} faults x "
-        f"{len(test_reliability.OPERATIONS)} operations; no sid only on start and stop) | `{RELIABILITY} -k matrix` |",
+        f"{len(test_reliability.OPERATIONS)} operations; no sid only on start, stop and call create) | "
+        f"`{RELIABILITY} -k matrix` |",
         f"| recovered (retried, read back, or repeated) | {cases - ambiguous} | same |",
-        f"| failed with \"a session may exist\" and how to stop it | {ambiguous} (start after 5xx, timeout, drop, "
-        "or an unreadable 200) | same |",
-        "| duplicate sessions started by a retry | 0 | same |",
+        f"| failed with \"a session (or call) may exist\" and how to stop it | {ambiguous} (a start or call create "
+        "after 5xx, timeout, drop, or an unreadable 200) | same |",
+        "| duplicate sessions or calls made by a retry | 0 | same |",
         f"| retry bounds held (`telnyx:maxRetryWait` {test_reliability.MAX_RETRY_WAIT:g} s, `telnyx:maxRetries` "
         f"{test_reliability.MAX_RETRIES}) | gave up after 2 attempts when a second 3 s wait would pass the budget, "
         f"and after {1 + test_reliability.MAX_RETRIES} attempts of 429s asking no wait | `{RELIABILITY} -k bounded` |",
@@ -87,7 +91,12 @@ def reliability_table() -> str:
         f"{sent} valid inputs sent to the emulator, {paths} hostile ids sent as path segments | "
         f"`{PYTEST} tests/test_check_properties.py tests/test_bad_input.py` |",
         "| API key leaks found (pickled providers, returned properties, error texts, provider log output, "
-        "emulator records but the auth header) | 0 | `" + RELIABILITY + "` |",
+        "emulator records) | 0 | `" + RELIABILITY + "` |",
+        f"| generated API keys tried per run (control characters, NUL, non-ASCII, short, pieces of our words, "
+        f"5,000 characters), each through all {len(test_api_key.OPERATIONS)} operations of the 3 resources | "
+        f"{test_api_key.GENERATED_KEYS}: every operation failed with one of our messages, word for word the message "
+        "any other key of its kind gets (so it holds the key no more often than it does a random one: a key shaped "
+        "like a Telnyx key, never), never a traceback | `" + PYTEST + " tests/test_api_key.py` |",
         f"| concurrent operations, 4 at a time, ~{test_reliability.REJECTED_SHARE:.0%} answered 429 | "
         f"{2 * concurrent}/{2 * concurrent} succeeded ({concurrent} creates, {concurrent} deletes), 0 duplicates | "
         f"`{RELIABILITY} -k concurrent` |",
@@ -139,6 +148,8 @@ TABLES = {
     "SiprecSession outputs": outputs_table(SESSION_OUTPUTS),
     "SiprecConnector inputs": inputs_table(CONNECTOR_SCHEMA),
     "SiprecConnector outputs": outputs_table(CONNECTOR_OUTPUTS),
+    "TexmlCall inputs": inputs_table(CALL_SCHEMA),
+    "TexmlCall outputs": outputs_table(CALL_OUTPUTS),
     "settings": settings_table(),
     "reliability": reliability_table(),
     "benchmarks": benchmark_table(),
@@ -157,7 +168,7 @@ def rewrite_readme() -> None:
     text = README.read_text()
     for title, table in TABLES.items():
         text, count = table_pattern(title).subn(
-            lambda m, table=table: m.group(0).replace(m.group(1), table + "\n"), text
+            lambda _m, title=title, table=table: f"<!-- table: {title} -->\n{table}\n<!-- end table -->", text
         )
         if count != 1:
             raise SystemExit(f"README.md needs exactly one `<!-- table: {title} -->` section, found {count}")

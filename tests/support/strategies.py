@@ -40,6 +40,19 @@ plausible: dict[str, st.SearchStrategy[Any]] = {
     "host": st.sampled_from(["srs.example.com", "10.0.0.1", "sip:x", "h:1", "999.1.1.1", "a..b"]) | st.text(),
     "port": st.integers(-5, 70000) | st.integers(1, 65535).map(float) | st.floats(),
     "app_subdomain": st.text(max_size=10),
+    "connection_id": st.sampled_from(["1773070540731319841", "a/b", ""]) | st.text(max_size=20),
+    "to": st.sampled_from(["+15550100002", "15550100002", "sip:a@b", "sip:a b"]) | st.text(max_size=20),
+    "from_": st.sampled_from(["+15550100001", "+1", "sip:x@y"]) | st.text(max_size=20),
+    "url": st.sampled_from(["https://t.example.com/a", "ftp://x"]) | st.text(max_size=20),
+    "url_method": st.sampled_from(["get", "POST", "PUT"]),
+    "texml": st.sampled_from(["<Response/>", ""]) | st.text(max_size=20),
+    "custom_headers": st.dictionaries(st.sampled_from(["X-Run", "X Bad", ""]), st.sampled_from(["1", "a\nb"]),
+                                      max_size=2),
+    "timeout": st.integers(0, 200) | st.floats(),
+    "time_limit": st.integers(0, 20000),
+    "caller_id": st.text(max_size=140),
+    "status_callback_event": st.sampled_from(["initiated", "answered  completed", "ringing done", ""]),
+    "wait_until_answered": st.booleans(),
 }
 # Values every rule accepts, so that the accepting path is exercised on every example.
 id_text = st.text(
@@ -64,6 +77,20 @@ valid: dict[str, st.SearchStrategy[Any]] = {
     "host": host_names,
     "port": st.integers(1, 65535) | st.integers(1, 65535).map(float),
     "app_subdomain": st.text(min_size=1, max_size=20),
+    "connection_id": id_text,
+    "to": st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True) | st.just("sip:srs-test@example.com"),
+    "from_": st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True),
+    "url": st.just("https://texml.example.com/answer"),
+    "url_method": st.sampled_from(["get", "POST"]),
+    "texml": st.just("<Response><Pause length=\"60\"/></Response>"),
+    "custom_headers": st.dictionaries(st.from_regex(r"X-[A-Za-z0-9-]{1,10}", fullmatch=True),
+                                      st.text(alphabet="abcdefghij 0123456789", max_size=10), max_size=3),
+    "timeout": st.integers(5, 120),
+    "time_limit": st.integers(30, 14400),
+    "caller_id": st.text(alphabet="abcdefghij ", min_size=1, max_size=128),
+    "status_callback_event": st.sampled_from(["initiated", "answered completed",
+                                              "initiated ringing answered completed"]),
+    "wait_until_answered": st.booleans(),
 }
 
 
@@ -87,5 +114,6 @@ def valid_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
     for spec in schema.fields:
         if spec.name in names and spec.excludes in names:
             names.remove(spec.excludes)
-    strategies = {**valid, "name": id_text if schema.spec("name").required else st.text(min_size=1, max_size=30)}
+    name_rule = id_text if "name" in schema.names and schema.spec("name").required else st.text(min_size=1, max_size=30)
+    strategies = {**valid, "name": name_rule}
     return {name: draw(strategies[name]) for name in names}

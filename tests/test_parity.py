@@ -29,6 +29,7 @@ from pulumi_telnyx_siprec.schema import Schema
 from tests.support.provider_server import UNKNOWN, ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY
 from tests.test_plugin import PluginServer
+from tests.test_reliability import FAULTS
 
 LIVE_CALL = "v3:parity-live-call"
 ENDED_CALL = "v3:parity-ended-call"
@@ -334,6 +335,21 @@ CASES = [
                "to false to keep a call that is not answered yet)"),
 ]
 
+# The fault matrix of tests/test_reliability.py, through both adapters: every fault on the requests that make and
+# undo each resource. Equal observations mean equal requests (so no more duplicate sessions or calls through the
+# plugin than through the dynamic provider, whose figures test_reliability.py asserts) and equal messages.
+FAULTED_ROUTES = {SESSION: ("siprec.start", "siprec.stop"), CALL: ("call.create", "call.update"),
+                  CONNECTOR: ("connector.create", "connector.delete")}
+FAULT_CASES = [
+    Case(f"{route} {fault}", resource,
+         {**{SESSION: SESSION_INPUTS, CALL: {**CALL_INPUTS, "texml": "<Response/>"},
+             CONNECTOR: {**CONNECTOR_INPUTS, "name": f"parity-{index}"}}[resource]},
+         create=True, fault={"route": route, **FAULTS[fault]})
+    for index, (resource, route, fault) in enumerate(
+        (resource, route, fault) for resource, routes in FAULTED_ROUTES.items() for route in routes
+        for fault in FAULTS if fault != "200 without sid" or route in ("siprec.start", "siprec.stop", "call.create"))
+]
+
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[Emulator]:
@@ -398,6 +414,24 @@ def observe(case: Case, adapter: Adapter, emulator: Emulator) -> list[Any]:
     else:
         seen.requests_during(lambda: adapter.delete(case.resource, id_, state))
     return seen.seen
+
+
+@pytest.mark.parametrize("case", FAULT_CASES, ids=[case.name for case in FAULT_CASES])
+def test_the_fault_matrix_holds_through_both_adapters(case: Case, adapters: dict[str, Adapter],
+                                                      emulator: Emulator) -> None:
+    observed = {}
+    for name, adapter in adapters.items():
+        observed[name] = observe(case, adapter, emulator)
+        emulator.wait_until_idle()
+        if case.resource == CONNECTOR:  # a delete refused by the fault leaves it: the other adapter starts afresh
+            requests.delete(f"{emulator.base_url}/siprec_connectors/{case.inputs['name']}", timeout=10,
+                            headers={"Authorization": f"Bearer {API_KEY}"})
+    assert observed["plugin"] == observed["dynamic"]
+    assert case.fault is not None
+    made = [route for item in observed["plugin"] if item[0] == "requests" for _, route, _ in item[1]]
+    creates = {"siprec.start", "call.create"}
+    if case.fault["route"] in creates and any(item[0] == "error" for item in observed["plugin"]):
+        assert sum(route in creates for route in made) == 1, "a create that may have happened is never re-sent"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

@@ -12,8 +12,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ import pytest
 from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs, SrsReport
 from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
 from pulumi_telnyx_siprec.emulator.sipp import SippNotFoundError
-from tests.support.sipp import WAIT, recording_request
+from tests.support.sipp import WAIT, recording_request, wait_until
 
 COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.local_srs"]
 
@@ -29,15 +27,6 @@ COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.local_srs"]
 def request(port: int, **changes: object) -> RecordingRequest:
     return recording_request(port, **{"session_sid": "3f1c2d4e-0000-4000-8000-000000000002",
                                       "call_sid": "v3:local-srs", **changes})
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def first_line(process: subprocess.Popen[str]) -> str:

@@ -12,7 +12,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +39,7 @@ from pulumi_telnyx_siprec.emulator.sip_client import (
 )
 from pulumi_telnyx_siprec.emulator.sip_message import SipMessage, parse_message
 from pulumi_telnyx_siprec.emulator.sipp import Sipp, SippResult
-from tests.support.sipp import WAIT, recording_request
+from tests.support.sipp import WAIT, recording_request, wait_until
 
 NS = {"r": RECORDING_NAMESPACE, "x": EXTENSION_NAMESPACE}
 def request(port: int, **changes: object) -> RecordingRequest:
@@ -61,15 +60,6 @@ def only_invite_transaction(result: SippResult) -> SipMessage:
     invites = result.received("INVITE")
     assert len({invite.branch for invite in invites}) == 1, [i.first_line for i in invites]
     return invites[0]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 # Against SIPp

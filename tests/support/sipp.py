@@ -5,7 +5,8 @@ elsewhere), a user agent, and a recording request. Running SIPp is the package's
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -45,3 +46,13 @@ def recording_request(port: int, **changes: object) -> RecordingRequest:
     }
     fields.update(changes)
     return RecordingRequest(**fields)  # type: ignore[arg-type]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = WAIT) -> bool:
+    """Polls `condition` until it holds (True) or `timeout` passes (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

@@ -1,0 +1,50 @@
+"""`python -m benchmarks.engine` still runs end to end, with N = 1 and one round. Nothing here is timed: the figures
+come from a full run (see the module's docstring)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.engine import engine_cli, in_ci
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:
+    try:
+        engine_cli(yaml_host=True)
+    except SystemExit as err:
+        if in_ci():
+            pytest.fail(f"no Pulumi CLI with the YAML host for the engine benchmark: {err}")
+        pytest.skip(f"no Pulumi CLI with the YAML host for the engine benchmark: {err}")
+    output = tmp_path / "engine-results.json"
+    # One plugin latency, small, and no warm-up round: the shortest run that still goes through every path.
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.engine", "--sizes", "1", "--repeats", "1", "--no-warmup",
+         "--latency", "0.01", "--plugin-latencies", "0.01", "--json", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(output.read_text())
+    assert {"cpu", "cores", "python", "pulumi", "pulumi_cli", "pulumi_language_yaml"} <= set(report["machine"])
+    names = [r["name"] for r in report["results"]]
+    for verb in ("up", "refresh", "destroy"):
+        assert any(name.startswith(f"dynamic: `pulumi {verb}`") for name in names), verb
+    if report["plugin"] is None:  # the plugin part says why it did not run; in CI it must run
+        assert not in_ci(), result.stdout
+        assert "plugin part skipped:" in result.stdout
+    else:
+        for prefix in ("plugin (YAML): `pulumi up`", "dynamic (Python): `pulumi destroy`", "plugin vs dynamic:"):
+            assert any(name.startswith(prefix) for name in names), prefix
+        assert {d["what"] for d in report["diagnostics"]} >= {"plugin: `pulumi up`", "dynamic: `pulumi up`"}
+    for measured in report["results"]:
+        assert measured["n"] == 1
+        assert (measured["ours"] and measured["baseline"]) or measured["notes"], measured["name"]
+    assert any(line.split()[:2] == ["measurement", "N"] for line in result.stdout.splitlines()), "the table's header"
+    assert "goals:" in result.stdout
+    assert f"written to {output}" in result.stdout

@@ -491,6 +491,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"where to write results ({DEFAULT_JSON})")
     args = parser.parse_args(argv)
 
+    # Plugins and provider servers import this package as pip leaves it installed, from bytecode caches: a
+    # machine that sets PYTHONDONTWRITEBYTECODE would compile it from source at every plugin start.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     cli = cli_dir(yaml_host=True)
     with tempfile.TemporaryDirectory(prefix="siprec-engine-bench-") as folder:
         bench = Bench(Path(folder), cli)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -83,6 +84,9 @@ class SiprecProvider(Provider):
         self._config = config
         if previous is not None:
             previous.shutdown(wait=False)
+        # The HTTP client (and requests) load now, while the engine is still registering resources, rather than
+        # under the first create's clock with every other create waiting on the same import.
+        self._pool.submit(load_client_module)
         # Secrets are not accepted: the engine then marks an output secret when the input of the same name was,
         # which is the rule this provider would apply. Resources and output values are not used either.
         return ConfigureResponse(accept_secrets=False, supports_preview=True, accept_resources=False,
@@ -174,6 +178,11 @@ class SiprecProvider(Provider):
         kind, ops = self._ops(request.urn)
         props, _ = kind.names.from_wire(plain_map(request.properties))
         await self._run(functools.partial(ops.delete, request.resource_id, props))
+
+
+def load_client_module() -> None:
+    """Imports the HTTP client; building one needs the settings, importing it needs nothing."""
+    importlib.import_module("..client", __package__)
 
 
 def preview_outputs(ops: ResourceOperations, inputs: Mapping[str, Any]) -> dict[str, Any]:

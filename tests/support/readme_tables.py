@@ -105,17 +105,22 @@ def reliability_table() -> str:
 
 
 BENCHMARK_RESULTS = ROOT / "benchmarks" / "results.json"
+ENGINE_RESULTS = ROOT / "benchmarks" / "engine-results.json"
+SIP_RESULTS = ROOT / "benchmarks" / "sip-results.json"
 
 
-def benchmark_table() -> str:
-    """The latest benchmark results (benchmarks/results.json) and the machine they were taken on."""
+def benchmark_table(results: Path = BENCHMARK_RESULTS) -> str:
+    """Benchmark results (benchmarks/*results.json) and the machine they were taken on."""
     from benchmarks.measure import describe
 
-    report = json.loads(BENCHMARK_RESULTS.read_text())
+    report = json.loads(results.read_text())
     machine, settings = report["machine"], report["settings"]
+    versions = f"pulumi {machine['pulumi']}"
+    if "pulumi_cli" in machine:
+        versions += f", Pulumi CLI {machine['pulumi_cli']}, pulumi-language-yaml {machine['pulumi_language_yaml']}"
     lines = [
         f"Taken {machine['taken']} on {machine['cpu']} ({machine['cores']} cores), {machine['system']}, Python "
-        f"{machine['python']}, pulumi {machine['pulumi']}: medians of {settings['repeats']} repetitions, (min-max).",
+        f"{machine['python']}, {versions}: medians of {settings['repeats']} repetitions, (min-max).",
         "",
         "| measurement | N | ours | baseline | ratio | goal |",
         "|---|---|---|---|---|---|",
@@ -126,6 +131,40 @@ def benchmark_table() -> str:
         ours = describe(r["ours"]) if r["ours"] else "; ".join(r["notes"])
         baseline = describe(r["baseline"])
         lines.append(f"| {r['name']} | {r['n']} | {ours} | {baseline} | {ratio} | {r['goal']}{verdict} |")
+    return "\n".join(lines)
+
+
+def engine_diagnostics_table() -> str:
+    """Where the engine benchmark's time went at the largest N: requests in flight, API span, CPU."""
+    report = json.loads(ENGINE_RESULTS.read_text())
+    lines = ["| run (N = 100) | took | Telnyx requests | at most in flight | first request to last answer | least "
+             "possible at that concurrency | CPU of the CLI and its plugins |", "|---|---|---|---|---|---|---|"]
+    for d in report["diagnostics"]:
+        cpu = d.get("cpu_s", {}).get("cli_and_plugins")
+        in_flight = d.get("peak_in_flight", "-")
+        span = f"{d['api_span_s']:.2f} s" if "api_span_s" in d else "-"
+        least = f"{d['least_api_s']:.2f} s" if d["requests"] else "-"
+        lines.append(f"| {d['what']}, {d['latency_s'] * 1000:g} ms API, --parallel {d['parallel']} | "
+                     f"{d['operation_s']:.2f} s | {d['requests']} | {in_flight} | {span} | {least} | "
+                     + (f"{cpu:.2f} s |" if cpu is not None else "- |"))
+    return "\n".join(lines)
+
+
+def sip_table() -> str:
+    """The SIP benchmark (benchmarks/sip-results.json): our SIPREC client against SIPp's own UAC."""
+    report = json.loads(SIP_RESULTS.read_text())
+    machine, settings = report["machine"], report["settings"]
+    lines = [f"Taken {machine['taken']} on {machine['cpu']} ({machine['cores']} cores), {machine['system']}, Python "
+             f"{machine['python']}: {settings['repeats']} runs per size, {settings['hold']:g} s of RTP per session, "
+             f"track {settings['track']}; setup: median (p95) over every session; CPU: median over runs.", "",
+             "| concurrent sessions | INVITE to 200, ours | SIPp UAC (floor) | ratio | CPU per session, ours | SIPp "
+             "UAC | ratio |", "|---|---|---|---|---|---|---|"]
+    for r in report["results"]:
+        lines.append(f"| {r['sessions']} | {r['ours_setup_median_s'] * 1000:.2f} ms "
+                     f"({r['ours_setup_p95_s'] * 1000:.2f}) | {r['sipp_setup_median_s'] * 1000:.2f} ms "
+                     f"({r['sipp_setup_p95_s'] * 1000:.2f}) | "
+                     f"{r['setup_ratio']:.2f}x | {r['ours_cpu_per_session_s'] * 1000:.2f} ms | "
+                     f"{r['sipp_cpu_per_session_s'] * 1000:.2f} ms | {r['cpu_ratio']:.2f}x |")
     return "\n".join(lines)
 
 
@@ -154,6 +193,9 @@ TABLES = {
     "reliability": reliability_table(),
     "benchmarks": benchmark_table(),
     "benchmark profile": profile_table(),
+    "engine benchmarks": benchmark_table(ENGINE_RESULTS),
+    "engine benchmark diagnostics": engine_diagnostics_table(),
+    "SIP benchmark": sip_table(),
 }
 
 README = ROOT / "README.md"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import cases
-from benchmarks.measure import describe, machine
+from benchmarks.measure import machine
 from benchmarks.profile import profile
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "results.json"
@@ -38,12 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(report, indent=2) + "\n")
 
     print(f"machine: {report['machine']}")
-    print(f"{'measurement':<100} {'N':>6}  {'ours':<28} {'baseline':<28} {'ratio':>7}  goal")
-    for r in results:
-        met = "" if r.met is None else (" met" if r.met else " MISSED")
-        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
-        print(f"{r.name:<100} {r.n:>6}  {describe(r.ours):<28} {describe(r.baseline):<28} {ratio:>7}  "
-              f"{r.goal}{met}")
+    cases.print_results(results)
     if sampled:
         print("where the provider server's busy time goes during Check + Create (py-spy):")
         for name, share in sampled["shares"].items():

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import timeit
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +21,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2
 
-from benchmarks.measure import interleaved
+from benchmarks.measure import describe, interleaved
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
 from pulumi_telnyx_siprec.session_schema import SESSION_SCHEMA
 from tests.support.provider_server import UNKNOWN, ProviderServer, deserialize, serialize
@@ -47,6 +47,19 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         return self.__dict__.copy()
+
+
+def print_results(results: Sequence[Result]) -> None:
+    """The results as a table on stdout: a row each, with its notes under it."""
+    width = max(len("measurement"), *(len(r.name) for r in results))
+    print(f"{'measurement':<{width}} {'N':>6}  {'ours':<28} {'baseline':<28} {'ratio':>7}  goal")
+    for r in results:
+        met = "" if r.met is None else (" met" if r.met else " MISSED")
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
+        print(f"{r.name:<{width}} {r.n:>6}  {describe(r.ours):<28} {describe(r.baseline):<28} {ratio:>7}  "
+              f"{r.goal}{met}")
+        for note in r.notes:
+            print(f"{'':<{width}}   {note}")
 
 
 @dataclass

@@ -40,8 +40,8 @@ from typing import Any
 import requests
 import yaml
 
-from benchmarks.cases import ACCOUNT, CALL, KEY, EmulatorProcess, Result
-from benchmarks.measure import Timing, describe, interleaved, machine
+from benchmarks.cases import ACCOUNT, CALL, KEY, EmulatorProcess, Result, print_results
+from benchmarks.measure import Timing, interleaved, machine
 from tools.stack import LocalStack, Project, cli_dir
 
 HERE = Path(__file__).resolve().parent
@@ -445,15 +445,7 @@ def cli_versions(cli: Path) -> dict[str, str]:
 
 def print_table(report: dict[str, Any], results: Sequence[Result], diagnostics: Sequence[dict[str, Any]]) -> None:
     print(f"machine: {report['machine']}")
-    width = max(len("measurement"), *(len(r.name) for r in results))
-    print(f"{'measurement':<{width}} {'N':>6}  {'ours':<28} {'baseline':<28} {'ratio':>7}  goal")
-    for r in results:
-        met = "" if r.met is None else (" met" if r.met else " MISSED")
-        value = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
-        print(f"{r.name:<{width}} {r.n:>6}  {describe(r.ours):<28} {describe(r.baseline):<28} {value:>7}  "
-              f"{r.goal}{met}")
-        for note in r.notes:
-            print(f"{'':<{width}}   {note}")
+    print_results(results)
     if diagnostics:
         print("where the time goes (one more, unmeasured pass; API requests from the emulator's log; CPU seconds of "
               f"the CLI with its plugins / this process / the emulator, on {os.cpu_count()} cores):")

@@ -68,8 +68,9 @@ def test_the_command_receives_a_session_counts_its_rtp_and_reports_on_a_signal(
     report = json.loads(report_file.read_text())
     assert report["sipp_exit_status"] == 0
     assert (report["scenario"], report["transport"], report["port"]) == ("accept", transport, int(port))
-    assert report["received"] == {"INVITE": 1, "ACK": 1, "BYE": 1}
     (session,) = report["sessions"]
+    assert session["answers_sent"] >= 1
+    assert report["received"] == {"INVITE": 1, "ACK": session["answers_sent"], "BYE": 1}
     assert (session["answer"], session["acked"], session["bye"]) == (200, True, True)
     assert session["extension_parameters"] == [["X-Ticket", "42"]]
     assert session["custom_headers"] == []
@@ -85,7 +86,7 @@ def test_the_command_receives_a_session_counts_its_rtp_and_reports_on_a_signal(
         assert report["rtp_packets"][str(stream["answered_port"])] == stream["rtp_packets"]
     # After the address line (read above), the printed report says the same for people.
     assert out.startswith(f"SRS report: scenario accept, {transport} {host}:{port}, sipp exit status 0\n")
-    assert "received: 1 INVITE, 1 ACK, 1 BYE" in out
+    assert f"received: 1 INVITE, {session['answers_sent']} ACK, 1 BYE" in out
     assert f"answered port {streams[0]['answered_port']}: {streams[0]['rtp_packets']} RTP packets" in out
     assert "metadata extension parameters: X-Ticket=42" in out
 
@@ -98,8 +99,10 @@ def test_a_busy_srs_reports_the_invite_its_486_and_the_ack(agent: SiprecUserAgen
         report = srs.stop()
 
     assert report.returncode == 0
-    assert (len(report.invites), len(report.acks), len(report.byes)) == (1, 1, 0)
     (session,) = report.sessions
+    # An ACK for every copy of the 486: SIPp resends it when the first ACK is slow to reach it (a loaded machine).
+    assert (len(report.invites), len(report.acks), len(report.byes)) == (1, session.answers_sent, 0)
+    assert session.answers_sent >= 1
     assert (session.answer, session.acked, session.bye) == (486, True, False)
     assert session.custom_headers == (("x-ticket", "42"),)
     assert session.extension_parameters == ()

@@ -88,6 +88,9 @@ class ReceivedSession:
     invite: SipMessage
     answer: int | None
     """The final status the SRS sent to that INVITE (None: none)."""
+    answers_sent: int
+    """How many times the SRS sent that final answer: over UDP SIPp resends it until an ACK arrives, and the client
+    ACKs every copy it receives (RFC 3261 sections 13.2.2.4 and 17.1.1.2), so this is also the ACKs to expect."""
     acked: bool
     bye: bool
     streams: tuple[ReceivedStream, ...]
@@ -288,7 +291,7 @@ def _session(invite: SipMessage, requests: list[SipMessage], sent: list[SipMessa
                          for p in metadata.participants)
     in_dialog = [m for m in requests if m.call_id == call_id]
     return ReceivedSession(
-        call_id=call_id, invite=invite, answer=finals[0].status if finals else None,
+        call_id=call_id, invite=invite, answer=finals[0].status if finals else None, answers_sent=len(finals),
         acked=any(m.method == "ACK" for m in in_dialog), bye=any(m.method == "BYE" for m in in_dialog),
         streams=tuple(streams), participants=participants, extension_parameters=metadata.extension_parameters,
         custom_headers=tuple((name, value) for name, value in invite.headers if name.startswith("x-")),
@@ -332,7 +335,8 @@ def _sdp_answer(answer: SipMessage, problems: list[str]) -> list[SdpMedia]:
 
 def _session_json(session: ReceivedSession) -> dict[str, Any]:
     return {
-        "call_id": session.call_id, "answer": session.answer, "acked": session.acked, "bye": session.bye,
+        "call_id": session.call_id, "answer": session.answer, "answers_sent": session.answers_sent,
+        "acked": session.acked, "bye": session.bye,
         "custom_headers": [list(pair) for pair in session.custom_headers],
         "extension_parameters": [list(pair) for pair in session.extension_parameters],
         "participants": [asdict(p) for p in session.participants],

@@ -21,7 +21,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2
 
-from benchmarks.measure import describe, interleaved
+from benchmarks.measure import describe, interleaved, process_cpu_s
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
 from pulumi_telnyx_siprec.session_schema import SESSION_SCHEMA
 from tests.support.provider_server import UNKNOWN, ProviderServer, deserialize, serialize
@@ -65,6 +65,14 @@ def print_results(results: Sequence[Result]) -> None:
 @dataclass
 class EmulatorProcess:
     base_url: str
+    pid: int
+
+    def cpu_s(self) -> float:
+        """CPU seconds (user + system) the emulator's process has used so far."""
+        try:
+            return process_cpu_s(self.pid)
+        except OSError:
+            return 0.0
 
     def reset(self) -> None:
         control = self.base_url.removesuffix("/v2") + "/_emulator"
@@ -73,14 +81,16 @@ class EmulatorProcess:
 
 
 @contextmanager
-def emulator(latency: float = 0.0) -> Iterator[EmulatorProcess]:
-    """The emulator in a process of its own, as the real API would be: never sharing a GIL with what is timed."""
+def emulator(latency: float = 0.0, *, sip: bool = True) -> Iterator[EmulatorProcess]:
+    """The emulator in a process of its own, as the real API would be: never sharing a GIL with what is timed.
+    Without SIP a session is recorded at once, so the API's latency is all the emulator adds."""
+    command = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator", "--port", "0", "--api-key", KEY, "--call", CALL,
+               "--latency", str(latency), *([] if sip else ["--no-sip"])]
     process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "-m", "pulumi_telnyx_siprec.emulator", "--port", "0", "--api-key", KEY, "--call", CALL,
-         "--latency", str(latency)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
-        yield EmulatorProcess(process.stdout.readline().strip())
+        yield EmulatorProcess(process.stdout.readline().strip(), process.pid)
     finally:
         process.terminate()
         process.communicate(timeout=30)

@@ -30,8 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,7 +39,7 @@ from typing import Any
 import requests
 import yaml
 
-from benchmarks.cases import ACCOUNT, CALL, KEY, EmulatorProcess, Result, print_results
+from benchmarks.cases import ACCOUNT, CALL, KEY, EmulatorProcess, Result, emulator, print_results
 from benchmarks.measure import Timing, interleaved, machine
 from tools.stack import LocalStack, Project, cli_dir
 
@@ -58,36 +57,6 @@ PASSPHRASE = "engine-benchmark"  # noqa: S105 - protects only a throwaway local 
 Operation = Callable[[], float]
 """Runs one CLI operation; returns the seconds its CLI process took."""
 VERBS = ("up", "refresh", "destroy")
-
-
-# The emulator, in a process of its own as an API would be
-
-
-@dataclass
-class Emulator(EmulatorProcess):
-    pid: int = 0
-
-    def cpu_s(self) -> float:
-        """CPU seconds (user + system) the emulator's process has used so far."""
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14, 15
-
-
-@contextmanager
-def emulator(latency: float) -> Iterator[Emulator]:
-    """Without SIP: a session is recorded at once, so the API's latency is all the emulator adds."""
-    process = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
-        [sys.executable, "-m", "pulumi_telnyx_siprec.emulator", "--port", "0", "--api-key", KEY, "--call", CALL,
-         "--latency", str(latency), "--no-sip"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert process.stdout is not None
-        yield Emulator(process.stdout.readline().strip(), process.pid)
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
 
 
 def api_requests(api: EmulatorProcess) -> list[dict[str, Any]]:
@@ -190,7 +159,7 @@ class Bench:
             sys.path.insert(0, str(project))
         return project
 
-    def dynamic_stack(self, kind: str, n: int, api: Emulator) -> TimedStack:
+    def dynamic_stack(self, kind: str, n: int, api: EmulatorProcess) -> TimedStack:
         project = self.dynamic_project()
         pythonpath = os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))
         stack = self.stack(project, f"{kind}-{n}", {"PYTHONPATH": pythonpath})
@@ -199,7 +168,7 @@ class Bench:
                          {"telnyx:apiKey": KEY})
         return stack
 
-    def yaml_stack(self, kind: str, n: int, api: Emulator, settings: dict[str, str] | None = None
+    def yaml_stack(self, kind: str, n: int, api: EmulatorProcess, settings: dict[str, str] | None = None
                    ) -> TimedStack:
         """A YAML program of N resources (YAML has no loops: the program is written out per N)."""
         package, token = {"siprec": ("telnyx-siprec", "telnyx-siprec:index:SiprecSession"),
@@ -272,7 +241,7 @@ def dynamic_vs_floor(bench: Bench, sizes: Sequence[int], repeats: int, latency: 
                      warmup: bool) -> tuple[list[Result], list[dict[str, Any]]]:
     verbs = VERBS
     results, diagnostics = [], []
-    with emulator(latency) as api:
+    with emulator(latency, sip=False) as api:
         for n in sizes:
             api.reset()
             stacks = {kind: bench.dynamic_stack(kind, n, api) for kind in ("siprec", "noop")}
@@ -292,7 +261,7 @@ def dynamic_vs_floor(bench: Bench, sizes: Sequence[int], repeats: int, latency: 
     return results, diagnostics
 
 
-def cpu_seconds(api: Emulator) -> dict[str, float]:
+def cpu_seconds(api: EmulatorProcess) -> dict[str, float]:
     """CPU seconds used so far: by the CLI and what it started (the language host, the plugins; counted once they
     have exited), by this process (the Automation API, and a Python program run inline) and by the emulator."""
     children, own = resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF)
@@ -300,7 +269,7 @@ def cpu_seconds(api: Emulator) -> dict[str, float]:
             "emulator": api.cpu_s()}
 
 
-def where_time_goes(api: Emulator, latency: float, stacks: dict[str, TimedStack], workers: int | None,
+def where_time_goes(api: EmulatorProcess, latency: float, stacks: dict[str, TimedStack], workers: int | None,
                     verbs: Sequence[str], n: int, parallel: int) -> list[dict[str, Any]]:
     """One more, unmeasured pass of `verbs` over `stacks` (ours first, then its floor): each operation's time and
     the CPU seconds it took; from the emulator's log the API requests, the most in flight at once and the span they
@@ -384,7 +353,7 @@ def plugin_vs_dynamic(bench: Bench, sizes: Sequence[int], repeats: int, latencie
     verbs = ("up", "destroy")
     for latency in latencies:
         ms = f"{latency * 1000:g} ms API, --parallel {parallel}"
-        with emulator(latency) as api:
+        with emulator(latency, sip=False) as api:
             for n in sizes:
                 api.reset()
                 stacks = {"plugin": bench.yaml_stack("siprec", n, api, settings),

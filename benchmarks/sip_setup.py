@@ -32,14 +32,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import machine
+from benchmarks.measure import machine, process_cpu_s
 from pulumi_telnyx_siprec.emulator.rtp import tone_frames
 from pulumi_telnyx_siprec.emulator.rtp_counter import RtpCounter
 from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
 from pulumi_telnyx_siprec.emulator.sipp import INSTALL_HINT, Sipp, SippResult, free_port, sipp_binary
 
 ROOT = Path(__file__).resolve().parents[1]
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -174,7 +173,7 @@ def run_sipp_uac(scenario: Path, sessions: int, traced: bool) -> tuple[Sample, S
             command, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Half-way through -sleep, start-up (scenario parsing, sockets) is over and no call has begun.
         time.sleep(0.3)
-        baseline = _process_cpu(process.pid)
+        baseline = process_cpu_s(process.pid)
         _pid, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         result = srs.wait(30)
@@ -186,12 +185,6 @@ def run_sipp_uac(scenario: Path, sessions: int, traced: bool) -> tuple[Sample, S
     if traced:
         sample.setups = _setups_from_log(log.read_text(errors="replace"))
     return sample, result, counts
-
-
-def _process_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    # Fields 14 and 15 (utime, stime) of proc(5); the split above starts at field 3.
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 _BLOCK = re.compile(r"^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+)\s*\n(?:UDP|TCP) message (sent|received)[^\n]*\n+"

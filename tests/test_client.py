@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -349,3 +350,54 @@ def test_one_client_serves_many_threads(server: RecordingServer) -> None:
     assert len(results) == 80
     assert all(r.headers["Authorization"] == f"Bearer {API_KEY}" for r in server.requests)
     assert all(r.form == FORM for r in server.requests)
+
+
+# The environment: read once per client, by requests' own rules
+
+
+@pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The machine's own proxy variables removed (a lowercase one would win over the test's)."""
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    return monkeypatch
+
+
+def test_requests_go_through_the_proxy_the_environment_names(server: RecordingServer,
+                                                             no_proxy_settings: pytest.MonkeyPatch) -> None:
+    no_proxy_settings.setenv("HTTP_PROXY", server.base_url.removesuffix("/v2"))
+    client = TelnyxClient(API_KEY, "http://api.telnyx.test/v2")
+    assert client.start_siprec(ACCOUNT_SID, CALL_SID, FORM).sid == SIPREC_SID
+    # A proxy is sent the absolute URL: the request went to it, for the API's host.
+    [sent] = server.requests
+    assert (sent.method, sent.path) == ("POST", "http://api.telnyx.test" + SIPREC_PATH)
+    assert sent.form == FORM
+
+
+def test_no_proxy_sends_requests_for_its_hosts_directly(server: RecordingServer,
+                                                        no_proxy_settings: pytest.MonkeyPatch) -> None:
+    no_proxy_settings.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    no_proxy_settings.setenv("NO_PROXY", "127.0.0.1")
+    client = TelnyxClient(API_KEY, server.base_url)
+    assert client.start_siprec(ACCOUNT_SID, CALL_SID, FORM).sid == SIPREC_SID
+    assert [r.path for r in server.requests] == [SIPREC_PATH]
+
+
+@responses.activate
+@pytest.mark.parametrize(("variables", "verify"), [
+    ({}, True),
+    ({"CURL_CA_BUNDLE": "/etc/curl-ca.pem"}, "/etc/curl-ca.pem"),
+    ({"REQUESTS_CA_BUNDLE": "/etc/corp-ca.pem", "CURL_CA_BUNDLE": "/etc/curl-ca.pem"}, "/etc/corp-ca.pem"),
+])
+def test_the_ca_bundle_variables_choose_the_certificates_each_request_verifies_with(
+        variables: dict[str, str], verify: str | bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    client = TelnyxClient(API_KEY, BASE)
+    responses.post(START_URL, json=start_answer())
+    client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
+    client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
+    assert [call.request.req_kwargs["verify"] for call in responses.calls] == [verify, verify]  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError,
 from ._version import __version__
 from .errors import (
     AuthenticationError,
+    ConfigurationError,
     ConflictError,
     EndpointNotFoundError,
     ErrorDetail,
@@ -100,6 +101,10 @@ def normalise_base_url(base_url: str) -> str:
     return base_url.strip().rstrip("/")
 
 
+CA_BUNDLE_VARIABLES = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+"""Where requests looks for the CA certificates to verify TLS with, in its order."""
+
+
 @dataclass(frozen=True)
 class EnvironmentSettings:
     """What requests takes from the environment for requests to one base URL."""
@@ -111,9 +116,19 @@ class EnvironmentSettings:
 
     @classmethod
     def read(cls, base_url: str) -> EnvironmentSettings:
-        """The settings requests would apply to a request for `base_url`, by its own rules."""
+        """The settings requests would apply to a request for `base_url`, by its own rules; ConfigurationError
+        when a CA-bundle variable names nothing (requests would fail every request with a bare OSError)."""
         proxies = requests.utils.get_environ_proxies(base_url)
-        verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        verify: str | bool = True
+        for name in CA_BUNDLE_VARIABLES:
+            bundle = os.environ.get(name)
+            if bundle:
+                if not os.path.exists(bundle):
+                    raise ConfigurationError(
+                        f"{name} is {bundle!r}, which does not exist: point it at your CA certificates (a PEM file "
+                        "or a folder of them) or unset it")
+                verify = bundle
+                break
         return cls(dict(proxies), verify)
 
 

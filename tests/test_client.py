@@ -6,6 +6,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -15,6 +16,7 @@ import responses
 from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient, Timeouts, path_segment
 from pulumi_telnyx_siprec.errors import (
     AuthenticationError,
+    ConfigurationError,
     InvalidRequestError,
     NotFoundError,
     RateLimitError,
@@ -385,19 +387,31 @@ def test_no_proxy_sends_requests_for_its_hosts_directly(server: RecordingServer,
 
 
 @responses.activate
-@pytest.mark.parametrize(("variables", "verify"), [
-    ({}, True),
-    ({"CURL_CA_BUNDLE": "/etc/curl-ca.pem"}, "/etc/curl-ca.pem"),
-    ({"REQUESTS_CA_BUNDLE": "/etc/corp-ca.pem", "CURL_CA_BUNDLE": "/etc/curl-ca.pem"}, "/etc/corp-ca.pem"),
+@pytest.mark.parametrize(("variables", "chosen"), [
+    ((), None),
+    (("CURL_CA_BUNDLE",), "CURL_CA_BUNDLE"),
+    (("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"), "REQUESTS_CA_BUNDLE"),
 ])
 def test_the_ca_bundle_variables_choose_the_certificates_each_request_verifies_with(
-        variables: dict[str, str], verify: str | bool, monkeypatch: pytest.MonkeyPatch) -> None:
+        variables: tuple[str, ...], chosen: str | None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
-    for name, value in variables.items():
-        monkeypatch.setenv(name, value)
+    for name in variables:
+        (tmp_path / name).write_text("")
+        monkeypatch.setenv(name, str(tmp_path / name))
     client = TelnyxClient(API_KEY, BASE)
     responses.post(START_URL, json=start_answer())
     client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
     client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
+    verify = str(tmp_path / chosen) if chosen else True
     assert [call.request.req_kwargs["verify"] for call in responses.calls] == [verify, verify]  # type: ignore[attr-defined]
+
+
+def test_a_ca_bundle_variable_naming_no_file_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/nonexistent/corp-ca.pem")
+    with pytest.raises(ConfigurationError) as caught:
+        TelnyxClient(API_KEY, BASE)
+    assert str(caught.value) == (
+        "REQUESTS_CA_BUNDLE is '/nonexistent/corp-ca.pem', which does not exist: point it at your CA certificates "
+        "(a PEM file or a folder of them) or unset it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -29,3 +30,21 @@ def test_every_measurement_runs_and_is_reported(tmp_path: Path) -> None:
         assert measured["n"] >= 1
         assert measured["ours"] or measured["notes"], measured["name"]
     assert "written to" in result.stdout
+
+
+def test_the_http_client_benchmark_runs_and_compares_with_ours(tmp_path: Path) -> None:
+    output = tmp_path / "http-clients-results.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.http_clients", "-n", "4", "--repeats", "1", "--latency", "0",
+         "--json", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(output.read_text())
+    clients = {r["client"]: r for r in report["results"]}
+    installed = {name for name, module in (("httpx AsyncClient", "httpx"), ("aiohttp ClientSession", "aiohttp"))
+                 if importlib.util.find_spec(module) is not None}
+    assert set(clients) == {"ours (requests on worker threads)", *installed}
+    assert clients["ours (requests on worker threads)"]["against_ours"] == 1.0
+    assert all(r["cpu_per_start_s"] > 0 for r in report["results"])
+    assert report["settings"]["workers"] == 64

@@ -107,6 +107,7 @@ def reliability_table() -> str:
 BENCHMARK_RESULTS = ROOT / "benchmarks" / "results.json"
 ENGINE_RESULTS = ROOT / "benchmarks" / "engine-results.json"
 SIP_RESULTS = ROOT / "benchmarks" / "sip-results.json"
+HTTP_CLIENT_RESULTS = ROOT / "benchmarks" / "http-clients-results.json"
 
 
 def benchmark_table(results: Path = BENCHMARK_RESULTS) -> str:
@@ -168,6 +169,21 @@ def sip_table() -> str:
     return "\n".join(lines)
 
 
+def http_clients_table() -> str:
+    """The HTTP client benchmark (benchmarks/http-clients-results.json): CPU per session start, per client."""
+    report = json.loads(HTTP_CLIENT_RESULTS.read_text())
+    machine, settings = report["machine"], report["settings"]
+    clients = ", ".join(f"{name} {machine[name]}" for name in ("requests", "httpx", "aiohttp") if name in machine)
+    lines = [f"Taken {machine['taken']} on {machine['cpu']} ({machine['cores']} cores), Python {machine['python']}, "
+             f"{clients}: {settings['n']} starts in flight, {settings['latency'] * 1000:g} ms API, "
+             f"{settings['workers']} threads or connections; median of {settings['repeats']} rounds (min-max).", "",
+             "| client | CPU per session start | against ours |", "|---|---|---|"]
+    for r in report["results"]:
+        lines.append(f"| {r['client']} | {r['cpu_per_start_s'] * 1000:.2f} ms ({r['min_s'] * 1000:.2f}-"
+                     f"{r['max_s'] * 1000:.2f}) | {r['against_ours']:.2f}x |")
+    return "\n".join(lines)
+
+
 def profile_table() -> str:
     """Where the provider server's busy time went in the latest benchmark run (py-spy samples)."""
     sampled = json.loads(BENCHMARK_RESULTS.read_text())["profile"]
@@ -196,6 +212,7 @@ TABLES = {
     "engine benchmarks": benchmark_table(ENGINE_RESULTS),
     "engine benchmark diagnostics": engine_diagnostics_table(),
     "SIP benchmark": sip_table(),
+    "HTTP client benchmark": http_clients_table(),
 }
 
 README = ROOT / "README.md"

@@ -7,7 +7,6 @@ import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import pytest
 import requests
@@ -32,6 +31,7 @@ from tests.support.samples import (
     SIPREC_PATH,
     SIPREC_SID,
     STOP_PATH,
+    sent_form,
     start_answer,
     stop_answer,
 )
@@ -52,12 +52,6 @@ def client(waits: list[float]) -> TelnyxClient:
     return TelnyxClient(API_KEY, BASE, retry=RetrySettings(sleeper=waits.append))
 
 
-def form_of(call: responses.Call) -> dict[str, str]:
-    body = call.request.body
-    text = body.decode() if isinstance(body, bytes) else str(body)
-    return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
-
-
 @responses.activate
 def test_start_sends_the_documented_form_request(client: TelnyxClient) -> None:
     responses.post(START_URL, json=start_answer("inbound_track"))
@@ -68,7 +62,7 @@ def test_start_sends_the_documented_form_request(client: TelnyxClient) -> None:
     assert call.request.headers["Authorization"] == f"Bearer {API_KEY}"
     assert call.request.headers["Accept"] == "application/json"
     assert call.request.headers["Content-Type"] == "application/x-www-form-urlencoded"
-    assert form_of(call) == FORM
+    assert sent_form(call) == FORM
     assert info.sid == SIPREC_SID
     assert info.status == "in-progress"
     assert info.start_time == "Fri, 11 Aug 2023 19:12:11 +0000"
@@ -81,7 +75,7 @@ def test_stop_posts_status_stopped(client: TelnyxClient) -> None:
     info = client.stop_siprec(ACCOUNT_SID, CALL_SID, SIPREC_SID)
     [call] = responses.calls
     assert call.request.url == STOP_URL
-    assert form_of(call) == {"Status": "stopped"}
+    assert sent_form(call) == {"Status": "stopped"}
     assert call.request.headers["Authorization"] == f"Bearer {API_KEY}"
     assert info is not None
     assert info.status == "stopped"

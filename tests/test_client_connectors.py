@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import requests
 import responses
@@ -16,7 +14,7 @@ from pulumi_telnyx_siprec.errors import (
     TelnyxError,
     TelnyxTransportError,
 )
-from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, CONNECTOR_DATA, CONNECTOR_INPUTS
+from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, CONNECTOR_DATA, CONNECTOR_INPUTS, sent_json
 
 BASE = "https://api.telnyx.test/v2"
 CONNECTORS = f"{BASE}/siprec_connectors"
@@ -34,11 +32,6 @@ def waits() -> list[float]:
 @pytest.fixture
 def client(waits: list[float]) -> TelnyxClient:
     return TelnyxClient(API_KEY, BASE, retry=RetrySettings(attempts=2, sleeper=waits.append))
-
-
-def sent_json(call: responses.Call) -> object:
-    body = call.request.body
-    return json.loads(body.decode() if isinstance(body, bytes) else str(body))
 
 
 @responses.activate

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider
 from pulumi_telnyx_siprec.errors import ConflictError
-from tests.support.samples import API_KEY, CONNECTOR_DATA, CONNECTOR_INPUTS
+from tests.support.samples import API_KEY, CONNECTOR_DATA, CONNECTOR_INPUTS, sent_json
 
 BASE = "https://api.telnyx.test/v2"
 CONNECTORS = f"{BASE}/siprec_connectors"
@@ -30,11 +29,6 @@ def configured() -> SiprecConnectorProvider:
     provider.configure(ConfigureRequest(Config(
         {"telnyx:apiKey": API_KEY, "telnyx:baseUrl": BASE, "telnyx:maxRetryWait": "0"}, "tests")))
     return provider
-
-
-def sent_json(call: responses.Call) -> Any:
-    body = call.request.body
-    return json.loads(body.decode() if isinstance(body, bytes) else str(body))
 
 
 @pytest.mark.parametrize(

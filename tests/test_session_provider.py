@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from typing import Any
-from urllib.parse import parse_qs
 
 import pytest
 import responses
@@ -23,6 +22,8 @@ from tests.support.samples import (
     SIPREC_PATH,
     SIPREC_SID,
     STOP_PATH,
+    sent_form,
+    sent_text,
     session_inputs,
     start_answer,
     stop_answer,
@@ -122,8 +123,7 @@ def test_create_posts_every_checked_input_and_returns_complete_outputs() -> None
     result = configured().create({**inputs, "__provider": "serialized"})
     [call] = responses.calls
     assert call.request.headers["Authorization"] == f"Bearer {API_KEY}"
-    body = call.request.body
-    assert {k: v[0] for k, v in parse_qs(body if isinstance(body, str) else body.decode()).items()} == {
+    assert sent_form(call) == {
         "ConnectorName": "my-srs",
         "Track": "inbound_track",
         "IncludeMetadataCustomHeaders": "false",
@@ -150,8 +150,7 @@ def test_create_posts_every_checked_input_and_returns_complete_outputs() -> None
 def test_create_accepts_numbers_as_the_engine_sends_them() -> None:
     responses.post(START_URL, json=start_answer())
     result = configured().create({**checked(), "session_timeout_secs": 1800.0})
-    body = responses.calls[0].request.body
-    assert "SessionTimeoutSecs=1800&" in (body if isinstance(body, str) else body.decode())
+    assert "SessionTimeoutSecs=1800&" in sent_text(responses.calls[0])
     assert result.outs is not None
     assert result.outs["session_timeout_secs"] == 1800
 

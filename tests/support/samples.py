@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import parse_qs
+
+import responses
 
 ACCOUNT_SID = "61bf923e-5e4d-4595-a110-56190ea18a1b"
 CALL_SID = "v3:9X2vxPDFY2RHSJ1EdMS0RHRksMTg7ldNxdjWbVr9zBjbGjGsSe-aiQ"
@@ -63,3 +67,19 @@ def session_inputs(**overrides: Any) -> dict[str, Any]:
     }
     inputs.update(overrides)
     return {k: v for k, v in inputs.items() if v is not None}
+
+
+def sent_text(call: responses.Call) -> str:
+    """The body a request recorded by `responses` carried, as text."""
+    body = call.request.body
+    return body.decode() if isinstance(body, bytes) else str(body)
+
+
+def sent_form(call: responses.Call) -> dict[str, str]:
+    """The form fields a request recorded by `responses` carried (blank values kept)."""
+    return {k: v[0] for k, v in parse_qs(sent_text(call), keep_blank_values=True).items()}
+
+
+def sent_json(call: responses.Call) -> Any:
+    """The JSON body a request recorded by `responses` carried."""
+    return json.loads(sent_text(call))

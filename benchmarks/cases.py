@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime.proto import provider_pb2
@@ -134,6 +134,7 @@ def configured_provider(base_url: str) -> SiprecSessionProvider:
 def create_overhead(n: int, repeats: int, latency: float) -> list[Result]:
     """Creates through the provider server, in-process, with raw requests and with the official SDK, at no
     added latency and at `latency`."""
+    telnyx: Any
     try:
         import telnyx  # the official SDK, installed by the `bench` extras
     except ImportError:
@@ -263,7 +264,7 @@ def preview_cost(n: int, repeats: int) -> list[Result]:
 
     provider = SiprecSessionProvider()
     number = 20_000
-    in_process = {"check": [], "deepcopy": []}
+    in_process: dict[str, list[float]] = {"check": [], "deepcopy": []}
     for _ in range(repeats):
         in_process["check"].append(timeit.timeit(lambda: provider.check({}, INPUTS), number=number) / number)
         in_process["deepcopy"].append(timeit.timeit(lambda: copy.deepcopy(INPUTS), number=number) / number)

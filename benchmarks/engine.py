@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from benchmarks.cases import ACCOUNT, CALL, KEY, EmulatorProcess, Result, emulator, print_results
 from benchmarks.measure import Timing, interleaved, machine

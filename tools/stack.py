@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_SCRIPT = ROOT / "tools" / "pulumi-cli"
@@ -132,9 +132,12 @@ class LocalStack:
         )
         if self.inline:
             program = str(self.project.program)
+
+            def run_program() -> None:
+                runpy.run_path(program, run_name="__main__")
+
             self._stack = auto.create_or_select_stack(
-                stack_name=self.stack, project_name=self.project.name,
-                program=lambda: runpy.run_path(program, run_name="__main__"), opts=options,
+                stack_name=self.stack, project_name=self.project.name, program=run_program, opts=options,
             )
         else:
             self._stack = auto.create_or_select_stack(stack_name=self.stack, work_dir=str(self.project.folder),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 from pulumi.automation.errors import CommandError
 
 from tools.stack import LocalStack, Project, cli_dir

@@ -226,9 +226,12 @@ def table_pattern(title: str) -> re.Pattern[str]:
 def rewrite_readme() -> None:
     text = README.read_text()
     for title, table in TABLES.items():
-        text, count = table_pattern(title).subn(
-            lambda _m, title=title, table=table: f"<!-- table: {title} -->\n{table}\n<!-- end table -->", text
-        )
+        block = f"<!-- table: {title} -->\n{table}\n<!-- end table -->"
+
+        def replacement(_match: re.Match[str], block: str = block) -> str:
+            return block  # as given: a replacement string would read its backslashes as escapes
+
+        text, count = table_pattern(title).subn(replacement, text)
         if count != 1:
             raise SystemExit(f"README.md needs exactly one `<!-- table: {title} -->` section, found {count}")
     README.write_text(text)

@@ -4,7 +4,7 @@ The two kinds share this program, their inputs and their stack config, so that o
 """
 
 import pulumi
-from benchmark_noop import NoopSession
+from benchmark_noop import NoopSession  # type: ignore[import-not-found]  # beside this program, on its path
 
 from pulumi_telnyx_siprec import SiprecSession
 

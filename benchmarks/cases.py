@@ -3,7 +3,9 @@ from the same run, their ratio, and the goal it is held to."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import importlib
 import json
 import os
 import subprocess
@@ -134,11 +136,9 @@ def configured_provider(base_url: str) -> SiprecSessionProvider:
 def create_overhead(n: int, repeats: int, latency: float) -> list[Result]:
     """Creates through the provider server, in-process, with raw requests and with the official SDK, at no
     added latency and at `latency`."""
-    telnyx: Any
-    try:
-        import telnyx  # the official SDK, installed by the `bench` extras
-    except ImportError:
-        telnyx = None
+    telnyx: Any = None
+    with contextlib.suppress(ImportError):
+        telnyx = importlib.import_module("telnyx")  # the official SDK, from the `bench` extras
     return [*_create_round(n, repeats, 0.0, telnyx), *_create_round(n, repeats, latency, telnyx)]
 
 

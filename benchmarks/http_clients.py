@@ -58,7 +58,7 @@ def ours(base_url: str, n: int, workers: int) -> Contender:
 
 
 def with_httpx(base_url: str, n: int, workers: int) -> Contender:
-    import httpx
+    import httpx  # type: ignore[import-not-found,unused-ignore]  # from the `bench` extras
 
     url = f"{base_url}{call_path(ACCOUNT, CALL)}/Siprec.json"
     client = httpx.AsyncClient(limits=httpx.Limits(max_connections=workers), trust_env=False, timeout=30)

@@ -4,7 +4,7 @@ against the emulator, and through the real provider server over gRPC."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,9 @@ from pulumi_telnyx_siprec.settings import ProviderSettings
 from tests.support import checks
 from tests.support.provider_server import ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY
+
+unknown: Callable[[], Unknown] = Unknown
+"""`pulumi.output.Unknown()`, typed: its constructor has no annotations."""
 
 CONNECTION = "1773070540731319841"
 REQUIRED = {"connection_id": CONNECTION, "to": "+15550100002", "from_": "+15550100001"}
@@ -86,7 +89,7 @@ def test_rules_between_properties() -> None:
 
 
 def test_custom_headers_not_known_yet_pass_preview() -> None:
-    inputs, failures = checks.check(TexmlCallProvider(), {**REQUIRED, "custom_headers": {"X-Run": Unknown()}})
+    inputs, failures = checks.check(TexmlCallProvider(), {**REQUIRED, "custom_headers": {"X-Run": unknown()}})
     assert failures == {}
     assert isinstance(inputs["custom_headers"]["X-Run"], Unknown)
 
@@ -110,6 +113,7 @@ def test_create_posts_the_documented_json_waits_for_the_answer_and_returns_compl
             "timeout": 20, "time_limit": 600, "status_callback": "https://hooks.example.com/calls",
             "status_callback_event": "answered completed"}
     created = provider.create(provider.check({}, news).inputs)
+    assert created.outs is not None
     [create] = [r for r in emulator.state()["requests"] if r["route"] == "call.create"]
     assert (create["method"], create["path"], create["headers"]["Content-Type"]) == (
         "POST", f"/v2/texml/calls/{CONNECTION}", "application/json")
@@ -157,6 +161,7 @@ def test_without_waiting_create_returns_the_queued_call(emulator: Emulator) -> N
     emulator.configure(call_answer_delay=3600)
     provider = configured(emulator.base_url)
     created = provider.create(provider.check({}, {**REQUIRED, "wait_until_answered": False}).inputs)
+    assert created.outs is not None
     assert created.outs["status"] == "queued"
     assert [r["route"] for r in emulator.state()["requests"]] == ["whoami", "call.create"]
 
@@ -164,6 +169,7 @@ def test_without_waiting_create_returns_the_queued_call(emulator: Emulator) -> N
 def test_read_keeps_a_live_call_and_drops_an_ended_one_and_delete_hangs_up(emulator: Emulator) -> None:
     provider = configured(emulator.base_url)
     created = provider.create(provider.check({}, REQUIRED).inputs)
+    assert created.outs is not None
     assert provider.read(created.id, created.outs).id == created.id
     provider.delete(created.id, created.outs)
     [call] = emulator.state()["calls"].values()
@@ -177,7 +183,7 @@ def test_through_the_provider_server(emulator: Emulator) -> None:
         server.configure({"telnyx:apiKey": API_KEY, "telnyx:baseUrl": emulator.base_url})
         inputs, failures = server.check({**REQUIRED, "timeout": 30.0})
         assert failures == []
-        preview, _ = server.check({**REQUIRED, "to": Unknown()})
+        preview, _ = server.check({**REQUIRED, "to": unknown()})
         assert isinstance(preview["to"], Unknown), "not known yet: kept for preview"
         call_sid, outs = server.create(inputs)
         assert (outs["call_sid"], outs["status"], outs["timeout"]) == (call_sid, "in-progress", 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -9,6 +10,9 @@ from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider
 from tests.support import checks
+
+unknown: Callable[[], Unknown] = Unknown
+"""`pulumi.output.Unknown()`, typed: its constructor has no annotations."""
 
 REQUIRED = {"name": "test-srs", "host": "srs.example.com", "port": 5060}
 
@@ -73,7 +77,7 @@ def test_required_inputs_and_typos_are_all_reported() -> None:
 
 
 def test_unknowns_pass_through_in_preview() -> None:
-    unknown_host = Unknown()
+    unknown_host = unknown()
     inputs, failures = check({**REQUIRED, "host": unknown_host})
     assert failures == {}
     assert inputs["host"] is unknown_host

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +15,9 @@ from pulumi.output import Unknown
 from pulumi_telnyx_siprec import SiprecConnectorProvider
 from pulumi_telnyx_siprec.errors import ConflictError
 from tests.support.samples import API_KEY, CONNECTOR_DATA, CONNECTOR_INPUTS, sent_json
+
+unknown: Callable[[], Unknown] = Unknown
+"""`pulumi.output.Unknown()`, typed: its constructor has no annotations."""
 
 BASE = "https://api.telnyx.test/v2"
 CONNECTORS = f"{BASE}/siprec_connectors"
@@ -39,8 +43,8 @@ def configured() -> SiprecConnectorProvider:
         ({"port": 5061}, True, []),
         ({"app_subdomain": "rec"}, True, []),
         ({"name": "other-srs"}, True, ["name"]),
-        ({"name": Unknown()}, True, ["name"]),
-        ({"host": Unknown()}, True, []),
+        ({"name": unknown()}, True, ["name"]),
+        ({"host": unknown()}, True, []),
     ],
 )
 def test_diff_replaces_on_a_new_name_and_updates_the_rest(news: dict[str, Any], changes: bool,

@@ -664,7 +664,7 @@ def test_call_fetch_and_hang_up(emulator: Emulator, http: requests.Session, hook
 def test_faults_reach_every_route(emulator: Emulator, http: requests.Session, route: str) -> None:
     http.post(connectors_url(emulator), json=CONNECTOR, timeout=10)
     emulator.inject(route, "status", status=503)
-    method, url, kwargs = {
+    requests_by_route: dict[str, tuple[str, str, dict[str, Any]]] = {
         "connector.create": ("POST", connectors_url(emulator), {"json": {**CONNECTOR, "name": "b"}}),
         "connector.read": ("GET", connectors_url(emulator, "test-srs"), {}),
         "connector.update": ("PUT", connectors_url(emulator, "test-srs"),
@@ -673,6 +673,7 @@ def test_faults_reach_every_route(emulator: Emulator, http: requests.Session, ro
         "call.fetch": ("GET", f"{emulator.base_url}/texml/Accounts/a/Calls/{CALL_SID}", {}),
         "call.update": ("POST", f"{emulator.base_url}/texml/Accounts/a/Calls/{CALL_SID}",
                         {"data": {"Status": "completed"}}),
-    }[route]
+    }
+    method, url, kwargs = requests_by_route[route]
     assert http.request(method, url, timeout=10, **kwargs).status_code == 503
     assert http.request(method, url, timeout=10, **kwargs).status_code in (200, 201, 204)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import requests
@@ -254,7 +254,7 @@ SESSION_FORM = ("ConnectorName=my-srs&Track=inbound_track&IncludeMetadataCustomH
                 "SessionTimeoutSecs=1800&SipTransport=tls&StatusCallback=https%3A%2F%2Fhooks.example.com%2Fsiprec&"
                 "StatusCallbackMethod=GET")
 SESSION_INPUTS = {"account_sid": ACCOUNT_SID, "call_sid": LIVE_CALL, "connector_name": "my-srs"}
-CONNECTOR_INPUTS = {"name": "parity-srs", "host": "srs.example.com", "port": 5060}
+CONNECTOR_INPUTS: dict[str, Any] = {"name": "parity-srs", "host": "srs.example.com", "port": 5060}
 CALL_INPUTS = {"connection_id": "app-1", "account_sid": ACCOUNT_SID, "to": "+15550100002", "from_": "+15550100001"}
 
 CASES = [
@@ -445,7 +445,7 @@ def test_both_adapters_behave_alike(case: Case, adapters: dict[str, Adapter], em
     if case.plan is not None:
         assert ("diff", case.plan) in observed["dynamic"]
     errors = [item[1] for item in observed["dynamic"] if item[0] == "error"]
-    assert [e[-len(case.error):] for e in errors] == ([case.error] if case.error else [])
+    assert [e[-len(cast(str, case.error)):] for e in errors] == ([case.error] if case.error else [])
     if case.sent is not None:
         first_requests = next(item[1] for item in observed["dynamic"] if item[0] == "requests")
         assert first_requests == case.sent

@@ -14,11 +14,11 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import grpc
+import grpc  # type: ignore[import-untyped]
 import pytest
-from google.protobuf import empty_pb2
+from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
@@ -43,6 +43,9 @@ class PluginServer(ProviderServer):
     the calls of `ProviderServer` apply, with camelCase properties and no `__provider`."""
 
     type_token: str = SESSION
+
+    if TYPE_CHECKING:
+        def __enter__(self) -> PluginServer: ...
 
     def command(self) -> list[str]:
         return [sys.executable, "-u", "-m", "pulumi_telnyx_siprec.plugin", "127.0.0.1:0", "--logtostderr", "-v=9"]
@@ -169,7 +172,7 @@ def test_schema_names_types_enums_and_secrets() -> None:
 
 @pytest.mark.parametrize("example", ["quickstart", "test-call"])
 def test_the_yaml_examples_use_only_what_the_schema_has(example: str) -> None:
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     program = yaml.safe_load((EXAMPLES / example / "Pulumi.yaml").read_text(encoding="utf-8"))
     resources = package_schema()["resources"]

@@ -136,6 +136,7 @@ def test_create_read_delete_through_the_server(provider_server: ProviderServer, 
 
 def test_the_key_appears_nowhere_the_engine_can_see(provider_server: ProviderServer) -> None:
     seen: list[Any] = []
+    assert provider_server.serialized_provider is not None
     assert API_KEY.encode() not in base64.b64decode(provider_server.serialized_provider)
     inputs, failures = provider_server.check(session_inputs())
     seen += [inputs, failures]

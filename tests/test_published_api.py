@@ -9,6 +9,7 @@ import base64
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from typing import cast
 from urllib.parse import parse_qs
 
 import pytest
@@ -48,7 +49,7 @@ def test_the_documented_stop_answer_is_success_and_not_repeated() -> None:
     responses.post(BASE + STOP_PATH.removeprefix("/v2"), json=DOCUMENTED_STOP_ANSWER)
     configured().delete(SIPREC_SID, {**session_inputs(), "sid": SIPREC_SID})
     assert len(responses.calls) == 1
-    assert parse_qs(responses.calls[0].request.body) == {"Status": ["stopped"]}
+    assert parse_qs(cast(str, responses.calls[0].request.body)) == {"Status": ["stopped"]}
 
 
 # 3. Connector errors carry integer codes; the client reads either kind.
@@ -107,6 +108,7 @@ def test_stopping_a_stopped_session_either_way_counts_as_stopped(answer: int, st
         provider = configured(emulator.base_url)
         inputs = provider.check({}, session_inputs()).inputs
         created = provider.create(inputs)
+        assert created.outs is not None
         provider.delete(created.id, created.outs)
         provider.delete(created.id, created.outs)
         stops = [r["status"] for r in emulator.state()["requests"] if r["route"] == "siprec.stop"]
@@ -183,6 +185,7 @@ def test_a_refresh_just_after_the_start_retries_a_404_within_the_budget(lag: flo
                                                                             "From": "+15550100001"})
         provider = configured(emulator.base_url, **{"telnyx:maxRetryWait": "4"})
         created = provider.create(provider.check({}, session_inputs(call_sid=placed.call_sid)).inputs)
+        assert created.outs is not None
         read = provider.read(created.id, created.outs)  # at once: the call is not visible to a fetch yet
         fetches = [r["status"] for r in emulator.state()["requests"] if r["route"] == "call.fetch"]
     assert (read.id == created.id) is kept
@@ -202,6 +205,7 @@ def test_a_refresh_long_after_the_start_believes_a_404_at_once() -> None:
                                                                             "From": "+15550100001"})
         provider = configured(emulator.base_url)
         created = provider.create(provider.check({}, session_inputs(call_sid=placed.call_sid)).inputs)
+        assert created.outs is not None
         read = provider.read(created.id, {**created.outs, "start_time": "Fri, 11 Aug 2023 19:12:11 +0000"})
         fetches = [r["status"] for r in emulator.state()["requests"] if r["route"] == "call.fetch"]
     assert (read.id, fetches) == ("", [404])

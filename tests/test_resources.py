@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -14,6 +15,9 @@ from pulumi_telnyx_siprec.connector_schema import CONNECTOR_OUTPUTS, CONNECTOR_S
 from pulumi_telnyx_siprec.schema import Schema
 from pulumi_telnyx_siprec.session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
 from tests.support.samples import ACCOUNT_SID, CALL_SID, SIPREC_SID
+
+pulumi_test: Callable[[Callable[..., Any]], Callable[..., None]] = pulumi.runtime.test
+"""`pulumi.runtime.test`, typed: it has no annotations; the test it wraps returns None once its Output resolved."""
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
@@ -41,7 +45,7 @@ EXAMPLE = SiprecSessionArgs(
 )
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_registers_the_documented_type_with_the_given_inputs(mocks: RecordingMocks) -> Any:
     session = SiprecSession("recording", EXAMPLE)
 
@@ -59,7 +63,7 @@ def test_registers_the_documented_type_with_the_given_inputs(mocks: RecordingMoc
     return pulumi.Output.all(session.id, session.sid, session.status, session.track).apply(verify)
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_keyword_arguments_work_like_args(mocks: RecordingMocks) -> Any:
     session = SiprecSession("recording", **{k: v for k, v in dataclasses.asdict(EXAMPLE).items() if v is not None})
 
@@ -93,7 +97,7 @@ def test_args_fields_match_the_schema(args: type, schema: Schema) -> None:
         assert f":param {spec.name}: " in (args.__doc__ or "")
 
 
-@pulumi.runtime.test
+@pulumi_test
 def test_the_connector_registers_its_type_and_a_small_provider(mocks: RecordingMocks) -> Any:
     connector = SiprecConnector("srs", SiprecConnectorArgs(name="test-srs", host="srs.example.com", port=5061))
 

@@ -7,7 +7,7 @@ import pytest
 from urllib3.exceptions import MaxRetryError
 from urllib3.response import HTTPResponse
 
-from pulumi_telnyx_siprec.retry import RetryBudget, seconds_until_reset
+from pulumi_telnyx_siprec.retry import RetryBudget, TelnyxRetry, seconds_until_reset
 
 
 def answer(status: int, **headers: str) -> HTTPResponse:
@@ -20,7 +20,7 @@ def budget(waits: list[float] | None = None, *, max_total_wait: float = 60.0, re
 
 
 def policy(waits: list[float] | None = None, *, retry_after_send: bool = False, max_total_wait: float = 60.0,
-           statuses: tuple[int, ...] = (429,), retries: int = 5):
+           statuses: tuple[int, ...] = (429,), retries: int = 5) -> TelnyxRetry:
     return budget(waits, max_total_wait=max_total_wait, retries=retries).policy(
         statuses, retry_after_send=retry_after_send)
 

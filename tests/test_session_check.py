@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,6 +11,9 @@ from pulumi.output import Unknown
 from pulumi_telnyx_siprec import SiprecSessionProvider
 from tests.support import checks
 from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, session_inputs
+
+unknown: Callable[[], Unknown] = Unknown
+"""`pulumi.output.Unknown()`, typed: its constructor has no annotations."""
 
 REQUIRED = {"account_sid": ACCOUNT_SID, "call_sid": CALL_SID, "connector_name": "my-srs"}
 HOOK = "https://hooks.example.com/siprec"
@@ -153,7 +157,7 @@ def test_a_callback_method_without_a_callback_is_refused(method: str) -> None:
 
 
 def test_a_callback_method_whose_callback_is_not_known_yet_passes_preview() -> None:
-    _, failures = check({**REQUIRED, "status_callback": Unknown(), "status_callback_method": "GET"})
+    _, failures = check({**REQUIRED, "status_callback": unknown(), "status_callback_method": "GET"})
     assert failures == {}
 
 
@@ -202,7 +206,7 @@ def test_the_configured_api_key_in_any_input_is_refused(monkeypatch: pytest.Monk
 
 
 def test_unknowns_are_never_failed_and_are_returned_unchanged() -> None:
-    unknown_call, unknown_timeout, unknown_callback = Unknown(), Unknown(), Unknown()
+    unknown_call, unknown_timeout, unknown_callback = unknown(), unknown(), unknown()
     inputs, failures = check(
         {
             "account_sid": ACCOUNT_SID,
@@ -220,7 +224,7 @@ def test_unknowns_are_never_failed_and_are_returned_unchanged() -> None:
 
 
 def test_an_absent_required_property_fails_even_in_preview() -> None:
-    _, failures = check({"account_sid": Unknown(), "connector_name": Unknown()})
+    _, failures = check({"account_sid": unknown(), "connector_name": unknown()})
     assert failures == {"call_sid": "is required but was not set"}
 
 

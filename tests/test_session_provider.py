@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecSessionProvider
 from pulumi_telnyx_siprec.errors import AuthenticationError, ConfigurationError, InvalidRequestError, TelnyxError
-from pulumi_telnyx_siprec.provider_base import InputError
+from pulumi_telnyx_siprec.operations import InputError
 from pulumi_telnyx_siprec.session_provider import CallEndedError
 from tests.support.samples import (
     ACCOUNT_SID,
@@ -28,6 +29,9 @@ from tests.support.samples import (
     start_answer,
     stop_answer,
 )
+
+unknown: Callable[[], Unknown] = Unknown
+"""`pulumi.output.Unknown()`, typed: its constructor has no annotations."""
 
 BASE = "https://api.telnyx.test/v2"
 START_URL = BASE + SIPREC_PATH.removeprefix("/v2")
@@ -84,6 +88,7 @@ def test_a_default_missing_from_old_state_is_not_a_change() -> None:
 def test_every_input_change_replaces_starting_the_new_session_first(prop: str, value: Any) -> None:
     result = SiprecSessionProvider().diff(SIPREC_SID, state(), checked(**{prop: value}))
     assert result.changes is True
+    assert result.replaces is not None
     assert prop in result.replaces
     assert result.delete_before_replace is False, "no gap in the recording: the old session stops last"
 
@@ -95,7 +100,7 @@ def test_moving_to_another_call_starts_the_new_session_first() -> None:
 
 
 def test_an_unknown_call_counts_as_a_change() -> None:
-    news = {**checked(), "call_sid": Unknown()}
+    news = {**checked(), "call_sid": unknown()}
     result = SiprecSessionProvider().diff(SIPREC_SID, state(), news)
     assert result.replaces == ["call_sid"]
     assert result.delete_before_replace is False

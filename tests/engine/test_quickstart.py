@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.engine.conftest import CALL, KEY
@@ -20,8 +21,9 @@ def quickstart(tmp_path: Path, cli: Path, emulator: Emulator, *, key: str | None
     return stack
 
 
-def api_requests(emulator: Emulator) -> list[dict[str, object]]:
-    return emulator.state()["requests"]
+def api_requests(emulator: Emulator) -> list[dict[str, Any]]:
+    requests: list[dict[str, Any]] = emulator.state()["requests"]
+    return requests
 
 
 def test_preview_needs_no_key_and_sends_nothing(tmp_path: Path, cli: Path, emulator: Emulator) -> None:

@@ -33,6 +33,7 @@ def routes(emulator: Emulator) -> list[str]:
 
 
 def placed_call(emulator: Emulator) -> dict[str, object]:
+    call: dict[str, object]
     [call] = [c for c in emulator.state()["calls"].values() if c["connection_id"]]
     return call
 

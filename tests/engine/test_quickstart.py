@@ -8,7 +8,7 @@ from typing import Any
 
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.engine.conftest import CALL, KEY
-from tests.support.engine import EngineStack, quickstart_project
+from tests.support.engine import EngineStack, bad_track_failure, quickstart_project
 from tests.support.recording_server import RecordingServer, Reply
 
 SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"
@@ -37,8 +37,7 @@ def test_a_bad_input_fails_preview_on_the_property_and_sends_nothing(tmp_path: P
                                                                       emulator: Emulator) -> None:
     stack = quickstart(tmp_path, cli, emulator, track="sideways")
     text = stack.failing(stack.preview)
-    assert (f"{SESSION} resource 'recording': property track value {{sideways}} has a problem: must be one of "
-            "`both_tracks`, `inbound_track`, `outbound_track`, got 'sideways'") in text
+    assert bad_track_failure(SESSION) in text
     assert api_requests(emulator) == []
 
 

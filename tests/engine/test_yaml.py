@@ -10,7 +10,7 @@ from pathlib import Path
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.engine.conftest import CALL, KEY
 from tests.engine.test_test_call import CONNECTION
-from tests.support.engine import ROOT, EngineStack
+from tests.support.engine import ROOT, EngineStack, bad_track_failure
 
 SESSION = "telnyx-siprec:index:SiprecSession"
 
@@ -37,8 +37,7 @@ def test_a_bad_input_fails_preview_on_the_property_and_sends_nothing(tmp_path: P
                                                                       emulator: Emulator) -> None:
     stack = quickstart(tmp_path, yaml_cli, emulator, track="sideways")
     text = stack.failing(stack.preview)
-    assert (f"{SESSION} resource 'recording': property track value {{sideways}} has a problem: must be one of "
-            "`both_tracks`, `inbound_track`, `outbound_track`, got 'sideways'") in text
+    assert bad_track_failure(SESSION) in text
     assert routes(emulator) == []
 
 

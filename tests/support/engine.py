@@ -25,6 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "engine-tests-passphrase"  # a throwaway local backend's
 
 
+def bad_track_failure(session_type: str) -> str:
+    """What the engine shows for the quickstart's session with `track: sideways`, whichever host ran the program:
+    the check failure, naming the property, as both adapters word it."""
+    return (f"{session_type} resource 'recording': property track value {{sideways}} has a problem: must be one of "
+            "`both_tracks`, `inbound_track`, `outbound_track`, got 'sideways'")
+
+
 def engine_cli(*, yaml_host: bool = False) -> Path:
     """The CLI folder (built on first use); fails in CI when it cannot be had, as a missing CLI must."""
     return cli_dir(yaml_host=yaml_host)

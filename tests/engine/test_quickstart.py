@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.engine.conftest import CALL, KEY
-from tests.support.engine import EngineStack, bad_track_failure, quickstart_project
+from tests.support.engine import EngineStack, api_requests, bad_track_failure, quickstart_project
 from tests.support.recording_server import RecordingServer, Reply
 
 SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"
@@ -19,11 +18,6 @@ def quickstart(tmp_path: Path, cli: Path, emulator: Emulator, *, key: str | None
     stack.set_config({"telnyx:baseUrl": emulator.base_url, "callSid": CALL, **config},
                      {"telnyx:apiKey": key} if key else {})
     return stack
-
-
-def api_requests(emulator: Emulator) -> list[dict[str, Any]]:
-    requests: list[dict[str, Any]] = emulator.state()["requests"]
-    return requests
 
 
 def test_preview_needs_no_key_and_sends_nothing(tmp_path: Path, cli: Path, emulator: Emulator) -> None:

@@ -13,7 +13,7 @@ import requests
 
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.engine.conftest import KEY
-from tests.support.engine import EngineStack, call_example_project
+from tests.support.engine import EngineStack, call_example_project, routes
 
 CONNECTION = "1773070540731319841"
 CONNECTOR = "pulumi-python:dynamic/telnyx:SiprecConnector"
@@ -26,10 +26,6 @@ def call_stack(tmp_path: Path, cli: Path, emulator: Emulator, **config: str) -> 
     stack.set_config({"telnyx:baseUrl": emulator.base_url, "connectionId": CONNECTION,
                       "srsHost": "srs.example.com", **config}, {"telnyx:apiKey": KEY})
     return stack
-
-
-def routes(emulator: Emulator) -> list[str]:
-    return [r["route"] for r in emulator.state()["requests"]]
 
 
 def placed_call(emulator: Emulator) -> dict[str, object]:

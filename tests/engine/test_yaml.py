@@ -10,7 +10,7 @@ from pathlib import Path
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.engine.conftest import CALL, KEY
 from tests.engine.test_test_call import CONNECTION
-from tests.support.engine import ROOT, EngineStack, bad_track_failure
+from tests.support.engine import ROOT, EngineStack, bad_track_failure, routes
 
 SESSION = "telnyx-siprec:index:SiprecSession"
 
@@ -27,10 +27,6 @@ def quickstart(tmp_path: Path, yaml_cli: Path, emulator: Emulator, **config: str
     stack.set_config({"telnyx-siprec:baseUrl": emulator.base_url, "callSid": CALL, **config},
                      {"telnyx-siprec:apiKey": KEY})
     return stack
-
-
-def routes(emulator: Emulator) -> list[str]:
-    return [r["route"] for r in emulator.state()["requests"]]
 
 
 def test_a_bad_input_fails_preview_on_the_property_and_sends_nothing(tmp_path: Path, yaml_cli: Path,

@@ -19,10 +19,22 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 from pulumi.automation.errors import CommandError
 
+from pulumi_telnyx_siprec.emulator import Emulator
 from tools.stack import LocalStack, Project, cli_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "engine-tests-passphrase"  # a throwaway local backend's
+
+
+def api_requests(emulator: Emulator) -> list[dict[str, Any]]:
+    """Every API request the emulator has answered, in order (its control endpoints are not recorded)."""
+    requests: list[dict[str, Any]] = emulator.state()["requests"]
+    return requests
+
+
+def routes(emulator: Emulator) -> list[str]:
+    """The route of every API request the emulator has answered, in order (`siprec.start`, `call.fetch`...)."""
+    return [request["route"] for request in api_requests(emulator)]
 
 
 def bad_track_failure(session_type: str) -> str:

@@ -375,6 +375,12 @@ def plugin_vs_dynamic(bench: Bench, sizes: Sequence[int], repeats: int, latencie
                         compared(f"plugin vs dynamic: `pulumi {verb}` of N SiprecSessions, speedup of the plugin, "
                                  f"{ms}", n, timings[f"plugin {verb}"], timings[f"dynamic {verb}"], ">= 3x",
                                  3.0 if at_goal else None, speedup=True),
+                        # The no-op plugin does no work at all, so no plugin can beat its speedup: the bound on the
+                        # row above that this machine's engine sets.
+                        compared(f"plugin floor vs dynamic: `pulumi {verb}`, speedup of N no-op plugin resources "
+                                 f"over N SiprecSessions (the most any plugin reaches here), {ms}", n,
+                                 timings[f"plugin floor {verb}"], timings[f"dynamic {verb}"], "(context)", None,
+                                 speedup=True),
                     ]
                 if n == max(sizes) and latency > 0:
                     diagnostics += where_time_goes(api, latency, {"plugin": stacks["plugin"],

@@ -5,10 +5,16 @@ retries and seconds of waiting, shared by every request the operation sends. url
 `TelnyxRetry`, which asks the budget before each retry; the client asks the same budget before it repeats a request
 itself (an unreadable answer, a create whose answer was lost, a call not visible yet). So the documented
 `telnyx:maxRetries` and `telnyx:maxRetryWait` bound the whole operation, and nothing waits after the last attempt.
+
+A `RateLimitPause` is what every operation of one client shares: Telnyx's rate limit counts an account's requests,
+not an operation's, so once one request is answered 429 with a time to wait, every request of every operation waits
+until then before it is sent, rather than spending an attempt on another 429. That wait is drawn from the waiting
+operation's budget like any other.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
@@ -42,10 +48,29 @@ def seconds_until_reset(value: str | None, now: Callable[[], float] = time.time)
     return max(seconds, 0.0)
 
 
+class RateLimitPause:
+    """Until when Telnyx asked this client to hold its requests; shared by every thread of the client."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
+
+    def extend(self, wait: float) -> None:
+        """Telnyx asked to wait `wait` seconds from now (an earlier, later resume time stands)."""
+        with self._lock:
+            self._resume_at = max(self._resume_at, self._clock() + wait)
+
+    def remaining(self) -> float:
+        """Seconds left until requests may be sent again; 0 when there is no pause."""
+        with self._lock:
+            return max(self._resume_at - self._clock(), 0.0)
+
+
 class RetryBudget:
     """The retries and seconds of waiting one operation may spend, across every request it sends.
 
-    Not thread-safe: an operation and its budget live on one thread.
+    Not thread-safe: an operation and its budget live on one thread. The `pause` is the client's, shared.
     """
 
     def __init__(
@@ -55,11 +80,13 @@ class RetryBudget:
         *,
         backoff_factor: float = 0.5,
         sleeper: Callable[[float], None] = time.sleep,
+        pause: RateLimitPause | None = None,
     ) -> None:
         self.retries = retries
         self.max_total_wait = max_total_wait
         self.backoff_factor = backoff_factor
         self.sleeper = sleeper
+        self.pause = pause if pause is not None else RateLimitPause()
         self.used = 0
         """Retries granted so far."""
         self.waited = 0.0
@@ -100,6 +127,16 @@ class RetryBudget:
         if wait > 0:
             self.sleeper(wait)
         return True
+
+    def wait_out_pause(self) -> float:
+        """Before a request is sent: waits until the client's rate-limit pause ends, or as long as this budget's
+        waiting still allows (then the request goes, and a 429 is answered as usual). Counts as waiting, not as a
+        retry; returns the seconds waited."""
+        wait = min(self.pause.remaining(), max(self.max_total_wait - self.waited, 0.0))
+        if wait > 0:
+            self.waited += wait
+            self.sleeper(wait)
+        return wait
 
     def policy(self, statuses: Collection[int], *, retry_after_send: bool) -> TelnyxRetry:
         """The urllib3 policy for one request of this operation.
@@ -180,7 +217,13 @@ class TelnyxRetry(Retry):
         _stacktrace: TracebackType | None = None,
     ) -> Self:
         new_retry = super().increment(method, url, response, error, _pool, _stacktrace)
-        wait = self.planned_wait(response)
+        pause = self.budget.pause
+        if response is not None and response.status == 429 and self.respect_retry_after_header:
+            asked = self.get_retry_after(response)
+            if asked is not None:
+                pause.extend(asked)  # for every operation of the client, whether or not this one retries
+        # A retry of this request waits out a pause another operation's 429 started, too.
+        wait = max(self.planned_wait(response), pause.remaining())
         refused = self.budget.exceeded_by(wait)
         if refused is not None:
             reason = error or ResponseError(refused)

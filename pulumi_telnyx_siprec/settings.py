@@ -59,7 +59,8 @@ NUMERIC_SETTINGS = (
             "Retries one operation may make in all, across its requests (0 disables).",
             client_option=("retry", "attempts"), integer=True),
     Setting("maxRetryWait", "TELNYX_MAX_RETRY_WAIT",
-            "Seconds one operation may spend waiting between retries, at most, whatever Telnyx asks for.",
+            "Seconds one operation may spend waiting, at most, whatever Telnyx asks for: between its retries, and "
+            "for a rate-limit pause another operation met.",
             client_option=("retry", "max_total_wait")),
 )
 ALL_SETTINGS = (API_KEY, BASE_URL, *NUMERIC_SETTINGS)

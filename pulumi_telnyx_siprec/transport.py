@@ -31,7 +31,7 @@ from .errors import (
     TelnyxTransportError,
     UnexpectedResponseError,
 )
-from .retry import RetryBudget, TelnyxRetry
+from .retry import RateLimitPause, RetryBudget, TelnyxRetry
 from .settings import DEFAULT_BASE_URL, api_key_problem
 
 REDACTED = "[redacted]"
@@ -155,6 +155,8 @@ class Transport:
         self._environment = EnvironmentSettings.read(self.base_url)
         # Each thread has its own session and adapter (connection pool): the adapter's retry policy is set per
         # request, from the budget of the operation the request belongs to.
+        self._pause = RateLimitPause()
+        """Shared by every operation: a 429 answered to one holds back the requests of all (see `retry.py`)."""
         self._local = threading.local()
         self._adapters: list[HTTPAdapter] = []
         self._adapters_lock = threading.Lock()
@@ -174,7 +176,7 @@ class Transport:
     def budget(self) -> RetryBudget:
         """A fresh retry budget for one operation, from the configured settings."""
         return RetryBudget(self.retry.attempts, self.retry.max_total_wait,
-                           backoff_factor=self.retry.backoff_factor, sleeper=self.retry.sleeper)
+                           backoff_factor=self.retry.backoff_factor, sleeper=self.retry.sleeper, pause=self._pause)
 
     def _session(self) -> tuple[requests.Session, HTTPAdapter]:
         found: tuple[requests.Session, HTTPAdapter] | None = getattr(self._local, "session", None)
@@ -210,6 +212,7 @@ class Transport:
         is 2xx, else a typed error."""
         budget = budget if budget is not None else self.budget()
         session, adapter = self._session()
+        budget.wait_out_pause()
         adapter.max_retries = budget.policy(policy.statuses, retry_after_send=policy.retry_after_send)
         retries_before, waited_before = budget.used, budget.waited
         try:

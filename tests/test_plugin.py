@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -464,6 +465,26 @@ def test_many_creates_run_at_once() -> None:
         ids = {future.result().id for future in futures}
         assert len(ids) == 64
         assert len([s for s in slow.state()["sessions"] if s["sid"] in ids]) == 64
+
+
+def test_a_429_holds_back_every_create_until_the_time_telnyx_gave() -> None:
+    """Telnyx's rate limit is the account's: once one create is answered 429 with `Retry-After`, the others wait it
+    out before they are sent, rather than each spending an attempt on a 429 of its own."""
+    asked = 2.0
+    with Emulator(calls=[LIVE_CALL]) as limited, PluginServer() as server:
+        server.configure({"apiKey": API_KEY, "baseUrl": limited.base_url, "maxRetryWait": "10"})
+        limited.inject("siprec.start", "status", status=429, headers={"Retry-After": f"{asked:g}"}, count=1)
+        first = _start_sessions(server, 1)[0]
+        seen = limited.wait_until(lambda state: any(r["status"] == 429 for r in state["requests"]), timeout=30)
+        rejected = next(r for r in seen["requests"] if r["status"] == 429)
+        second = _start_sessions(server, 1)[0]
+        assert first.result().id != second.result().id
+        starts = [r for r in limited.state()["requests"] if r["route"] == "siprec.start"]
+        assert [r["status"] for r in starts] == [429, 200, 200], "one 429 in all: the second create never met it"
+        limit_hit = datetime.fromisoformat(rejected["at"])
+        # Sent after the 429 was answered, the second create (like the first one's retry) reached the emulator only
+        # once the time Telnyx gave had passed: the pause starts when the plugin reads the answer, later still.
+        assert all(datetime.fromisoformat(r["at"]) - limit_hit >= timedelta(seconds=asked - 0.1) for r in starts[1:])
 
 
 def test_max_concurrency_bounds_the_calls_in_flight() -> None:

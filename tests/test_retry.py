@@ -1,5 +1,5 @@
 """TelnyxRetry and RetryBudget: which answers are retried, how long each wait is, and the bounds on retries and on
-the total wait, shared by every request of one operation."""
+the total wait, shared by every request of one operation; and the rate-limit pause every operation shares."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from urllib3.exceptions import MaxRetryError
 from urllib3.response import HTTPResponse
 
-from pulumi_telnyx_siprec.retry import RetryBudget, TelnyxRetry, seconds_until_reset
+from pulumi_telnyx_siprec.retry import RateLimitPause, RetryBudget, TelnyxRetry, seconds_until_reset
 
 
 def answer(status: int, **headers: str) -> HTTPResponse:
@@ -131,3 +131,80 @@ def test_a_repeat_is_refused_once_retries_or_time_run_out() -> None:
     assert out_of_time.repeat() is True, "the first retry is immediate"
     assert out_of_time.repeat() is False, "the second would wait 1 s, past the 0.5 s budget"
     assert waits == [], "nothing slept: the only granted waits were 0"
+
+
+# One pause for every operation of a client
+
+
+class Clock:
+    """A clock that moves only when a sleeper sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def operation(clock: Clock, pause: RateLimitPause, *, max_total_wait: float = 60.0) -> RetryBudget:
+    return RetryBudget(5, max_total_wait, backoff_factor=0.5, sleeper=clock.sleep, pause=pause)
+
+
+def test_a_429_to_one_operation_holds_back_the_next_request_of_another() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    limited, other = operation(clock, pause), operation(clock, pause)
+    limited.policy((429,), retry_after_send=False).increment("POST", "/x", response=answer(429, Retry_After="3"))
+    assert pause.remaining() == 3.0
+    assert other.wait_out_pause() == 3.0
+    assert clock.slept == [3.0]
+    assert (other.used, other.waited) == (0, 3.0), "waiting out the pause is waiting, not a retry"
+    assert other.wait_out_pause() == 0.0, "the pause is over"
+
+
+def test_x_ratelimit_reset_pauses_the_client_too() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    operation(clock, pause).policy((429,), retry_after_send=False).increment(
+        "POST", "/x", response=answer(429, x_ratelimit_reset="2"))
+    assert pause.remaining() == 2.0
+
+
+def test_a_429_that_names_no_time_does_not_pause_the_client() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    operation(clock, pause).policy((429,), retry_after_send=False).increment("POST", "/x", response=answer(429))
+    assert pause.remaining() == 0.0
+
+
+def test_a_later_resume_time_stands_against_an_earlier_one() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    pause.extend(5.0)
+    pause.extend(1.0)
+    assert pause.remaining() == 5.0
+
+
+def test_the_pause_is_waited_out_only_as_far_as_the_operation_may_wait() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    pause.extend(30.0)
+    patient_for_four = operation(clock, pause, max_total_wait=4.0)
+    assert patient_for_four.wait_out_pause() == 4.0
+    assert patient_for_four.wait_out_pause() == 0.0, "no waiting left: the request goes, and meets its 429"
+
+
+def test_a_retry_waits_out_a_longer_pause_another_operation_started() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    pause.extend(6.0)
+    retry = operation(clock, pause).policy((429,), retry_after_send=False)
+    retry = retry.increment("POST", "/x", response=answer(429, Retry_After="1"))
+    retry.sleep()
+    assert clock.slept == [6.0]
+    assert retry.waited == 6.0

@@ -80,13 +80,12 @@ class SiprecProvider(Provider):
         """Reads `telnyx-siprec:*` provider config (TELNYX_* as fallbacks) and sizes the worker pool; no network."""
         with reported():
             config = PluginConfig.resolve(request.args, request.variables, self._environ)
-        previous, self._pool = self._pool, ThreadPoolExecutor(config.max_concurrency, "telnyx-siprec")
-        self._config = config
+        previous, self._pool, self._config = self._pool, None, config
         if previous is not None:
             previous.shutdown(wait=False)
         # The HTTP client (and requests) load now, while the engine is still registering resources, rather than
         # under the first create's clock with every other create waiting on the same import.
-        self._pool.submit(load_client_module)
+        self._workers().submit(load_client_module)
         # Secrets are not accepted: the engine then marks an output secret when the input of the same name was,
         # which is the rule this provider would apply. Resources and output values are not used either.
         return ConfigureResponse(accept_secrets=False, supports_preview=True, accept_resources=False,
@@ -105,12 +104,16 @@ class SiprecProvider(Provider):
         settings = self.config().settings
         return kind, kind.operations(settings, lambda: PROCESS_CLIENTS.get(settings))
 
-    async def _run(self, work: Callable[[], T]) -> T:
-        """Runs a synchronous operation on the worker pool, its errors of ours reported as their message."""
+    def _workers(self) -> ThreadPoolExecutor:
+        """The worker pool, sized by `maxConcurrency`; built on first use after each Configure (or without one)."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.config().max_concurrency, "telnyx-siprec")
+        return self._pool
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        """Runs a synchronous operation on the worker pool, its errors of ours reported as their message."""
         with reported():
-            return await asyncio.get_running_loop().run_in_executor(self._pool, work)
+            return await asyncio.get_running_loop().run_in_executor(self._workers(), work)
 
     # Inputs
 

@@ -57,7 +57,7 @@ class RateLimitPause:
         self._resume_at = 0.0
 
     def extend(self, wait: float) -> None:
-        """Telnyx asked to wait `wait` seconds from now (an earlier, later resume time stands)."""
+        """Telnyx asked to wait `wait` seconds from now (a later time an earlier 429 asked for stands)."""
         with self._lock:
             self._resume_at = max(self._resume_at, self._clock() + wait)
 
@@ -199,13 +199,16 @@ class TelnyxRetry(Retry):
     def get_backoff_time(self) -> float:
         return self.budget.backoff()
 
+    def asked_wait(self, response: BaseHTTPResponse | None) -> float | None:
+        """What the server asked to wait before the next attempt, if it did (and this policy honours it)."""
+        if response is None or not self.respect_retry_after_header:
+            return None
+        return self.get_retry_after(response)
+
     def planned_wait(self, response: BaseHTTPResponse | None = None) -> float:
         """How long the next attempt would wait: what the server asked for, else the backoff."""
-        if response is not None and self.respect_retry_after_header:
-            asked = self.get_retry_after(response)
-            if asked is not None:
-                return asked
-        return self.get_backoff_time()
+        asked = self.asked_wait(response)
+        return asked if asked is not None else self.get_backoff_time()
 
     def increment(
         self,
@@ -218,12 +221,11 @@ class TelnyxRetry(Retry):
     ) -> Self:
         new_retry = super().increment(method, url, response, error, _pool, _stacktrace)
         pause = self.budget.pause
-        if response is not None and response.status == 429 and self.respect_retry_after_header:
-            asked = self.get_retry_after(response)
-            if asked is not None:
-                pause.extend(asked)  # for every operation of the client, whether or not this one retries
+        asked = self.asked_wait(response)
+        if asked is not None and response is not None and response.status == 429:
+            pause.extend(asked)  # for every operation of the client, whether or not this one retries
         # A retry of this request waits out a pause another operation's 429 started, too.
-        wait = max(self.planned_wait(response), pause.remaining())
+        wait = max(asked if asked is not None else self.get_backoff_time(), pause.remaining())
         refused = self.budget.exceeded_by(wait)
         if refused is not None:
             reason = error or ResponseError(refused)

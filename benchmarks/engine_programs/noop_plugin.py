@@ -8,7 +8,7 @@ Python on `pulumi.provider.experimental`, served by the SDK's own gRPC server an
 "The same properties" includes what the engine stores: a real session's state holds the four defaults its check
 fills in and the six outputs Telnyx answers with, and the engine writes the whole state at every step, so a floor
 with fewer properties would leave part of the engine's own cost on the real provider's side of the ratio. The
-values are fixed samples of the same types and lengths; `tests/test_benchmarks_run.py` checks the names and types
+values are fixed samples of the same types and lengths; `tests/test_benchmark_floors.py` checks the names and types
 against a real session's.
 """
 

@@ -6,7 +6,7 @@ the provider server imports this module (the benchmark puts this folder on PYTHO
 
 Its state has a real session's properties: the defaults a session's check fills in and the outputs Telnyx answers
 with, as fixed samples of the same types and lengths (the engine writes the whole state at every step, so fewer
-properties would make the floor cheaper than the engine's cost for a session). `tests/test_benchmarks_run.py`
+properties would make the floor cheaper than the engine's cost for a session). `tests/test_benchmark_floors.py`
 checks the names and types against a real session's.
 """
 

@@ -153,10 +153,10 @@ class Transport:
         # environment twice (23% of a create's CPU, measured with 35 variables set). Every request here goes to
         # one host, and a provider's environment does not change while it runs, so they are read once.
         self._environment = EnvironmentSettings.read(self.base_url)
-        # Each thread has its own session and adapter (connection pool): the adapter's retry policy is set per
-        # request, from the budget of the operation the request belongs to.
         self._pause = RateLimitPause()
         """Shared by every operation: a 429 answered to one holds back the requests of all (see `retry.py`)."""
+        # Each thread has its own session and adapter (connection pool): the adapter's retry policy is set per
+        # request, from the budget of the operation the request belongs to.
         self._local = threading.local()
         self._adapters: list[HTTPAdapter] = []
         self._adapters_lock = threading.Lock()

@@ -25,7 +25,7 @@ from pulumi.runtime.proto import provider_pb2
 
 from benchmarks.measure import describe, interleaved, process_cpu_s
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
-from pulumi_telnyx_siprec.session_schema import SESSION_SCHEMA
+from pulumi_telnyx_siprec.resources.registry import SIPREC_SESSION
 from tests.support.provider_server import UNKNOWN, ProviderServer, deserialize, serialize
 
 KEY = "KEYbenchmark-0000000000"
@@ -147,7 +147,7 @@ def _create_round(n: int, repeats: int, delay: float, telnyx: Any) -> list[Resul
         check, create = engine_requests(server)
         provider = configured_provider(api.base_url)
         checked = provider.check({}, INPUTS).inputs
-        form = SESSION_SCHEMA.to_form(checked)
+        form = SIPREC_SESSION.inputs.to_form(checked)
         url = f"{api.base_url}/texml/Accounts/{ACCOUNT}/Calls/{CALL}/Siprec.json"
         raw = requests.Session()
         raw.headers.update({"Authorization": f"Bearer {KEY}", "Accept": "application/json"})

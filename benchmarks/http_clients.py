@@ -28,7 +28,7 @@ from typing import Any
 
 from benchmarks.cases import ACCOUNT, CALL, KEY, emulator
 from benchmarks.measure import machine
-from pulumi_telnyx_siprec.client import TelnyxClient, call_path
+from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient, call_path
 from pulumi_telnyx_siprec.plugin.config import PluginConfig
 
 DEFAULT_JSON = Path(__file__).resolve().parent / "http-clients-results.json"

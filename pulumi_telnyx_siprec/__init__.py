@@ -1,3 +1,5 @@
+# Generated from the resource specs (pulumi_telnyx_siprec/resources/registry.py) by
+# `python -m tools.codegen --write`: edit the specs, then regenerate. tests/test_generated.py checks it.
 """Pulumi resources for Telnyx SIPREC: declare call-recording forks to a Session Recording Server, the connectors
 they send media to, and test calls to record.
 
@@ -13,23 +15,20 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .call import TexmlCall, TexmlCallArgs
-    from .call_provider import TexmlCallProvider
-    from .connector import SiprecConnector, SiprecConnectorArgs
-    from .connector_provider import SiprecConnectorProvider
-    from .session import SiprecSession, SiprecSessionArgs
-    from .session_provider import SiprecSessionProvider
+    from .dynamic.siprec_connector import SiprecConnector, SiprecConnectorArgs, SiprecConnectorProvider
+    from .dynamic.siprec_session import SiprecSession, SiprecSessionArgs, SiprecSessionProvider
+    from .dynamic.texml_call import TexmlCall, TexmlCallArgs, TexmlCallProvider
 
 _EXPORTS = {
-    "SiprecConnector": ".connector",
-    "SiprecConnectorArgs": ".connector",
-    "SiprecConnectorProvider": ".connector_provider",
-    "SiprecSession": ".session",
-    "SiprecSessionArgs": ".session",
-    "SiprecSessionProvider": ".session_provider",
-    "TexmlCall": ".call",
-    "TexmlCallArgs": ".call",
-    "TexmlCallProvider": ".call_provider",
+    "SiprecConnector": ".dynamic.siprec_connector",
+    "SiprecConnectorArgs": ".dynamic.siprec_connector",
+    "SiprecConnectorProvider": ".dynamic.siprec_connector",
+    "SiprecSession": ".dynamic.siprec_session",
+    "SiprecSessionArgs": ".dynamic.siprec_session",
+    "SiprecSessionProvider": ".dynamic.siprec_session",
+    "TexmlCall": ".dynamic.texml_call",
+    "TexmlCallArgs": ".dynamic.texml_call",
+    "TexmlCallProvider": ".dynamic.texml_call",
 }
 
 __all__ = [

@@ -1,15 +1,7 @@
-"""TexmlCallProvider: the dynamic provider of `TexmlCall` (its operations are in call_ops.py).
+"""Where version 0.1.0 defined `TexmlCallProvider`. The state of every `TexmlCall` it created holds
+this module and class name (the pickled `__provider`), so they stay importable.
+The class is in `dynamic/texml_call.py`."""
 
-The module and class name are stored in every call's state (`__provider`, pickled by reference): keep them.
-"""
+from .dynamic.texml_call import TexmlCallProvider
 
-from __future__ import annotations
-
-from .call_ops import CallOperations
-from .provider_base import TelnyxProvider
-
-
-class TexmlCallProvider(TelnyxProvider):
-    """Places (create), hangs up (delete), refreshes (read) and validates (check) a TeXML test call."""
-
-    operations = CallOperations
+__all__ = ["TexmlCallProvider"]

@@ -1,15 +1,7 @@
-"""SiprecConnectorProvider: the dynamic provider of `SiprecConnector` (its operations are in connector_ops.py).
+"""Where version 0.1.0 defined `SiprecConnectorProvider`. The state of every `SiprecConnector` it created holds
+this module and class name (the pickled `__provider`), so they stay importable.
+The class is in `dynamic/siprec_connector.py`."""
 
-The module and class name are stored in every connector's state (`__provider`, pickled by reference): keep them.
-"""
+from .dynamic.siprec_connector import SiprecConnectorProvider
 
-from __future__ import annotations
-
-from .connector_ops import ConnectorOperations
-from .provider_base import TelnyxProvider
-
-
-class SiprecConnectorProvider(TelnyxProvider):
-    """Creates, reads, updates and deletes a SIPREC connector (where a session's media goes)."""
-
-    operations = ConnectorOperations
+__all__ = ["SiprecConnectorProvider"]

@@ -1,17 +1,7 @@
-"""SiprecSessionProvider: the dynamic provider of `SiprecSession` (its operations are in session_ops.py).
+"""Where version 0.1.0 defined `SiprecSessionProvider`. The state of every `SiprecSession` it created holds
+this module and class name (the pickled `__provider`), so they stay importable.
+The class is in `dynamic/siprec_session.py`."""
 
-The module and class name are stored in every session's state (`__provider`, pickled by reference): keep them.
-"""
+from .dynamic.siprec_session import SiprecSessionProvider
 
-from __future__ import annotations
-
-from .provider_base import TelnyxProvider
-from .session_ops import CallEndedError, SessionOperations
-
-__all__ = ["CallEndedError", "SiprecSessionProvider"]
-
-
-class SiprecSessionProvider(TelnyxProvider):
-    """Starts (create), stops (delete), refreshes (read, from its call) and validates (check) a SIPREC session."""
-
-    operations = SessionOperations
+__all__ = ["SiprecSessionProvider"]

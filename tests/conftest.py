@@ -5,7 +5,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from pulumi_telnyx_siprec.settings import ALL_SETTINGS
+from pulumi_telnyx_siprec.configuration.settings import ALL_SETTINGS
 
 # The SIP tests' fixtures (`sipp`, `agent`).
 pytest_plugins = ["tests.support.sipp"]

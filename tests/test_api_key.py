@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
+from pulumi_telnyx_siprec.client.connection import MIN_API_KEY_LENGTH, api_key_problem
+from pulumi_telnyx_siprec.client.errors import ConfigurationError
+from pulumi_telnyx_siprec.dynamic.provider import DynamicProvider
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.errors import ConfigurationError
-from pulumi_telnyx_siprec.provider_base import TelnyxProvider
-from pulumi_telnyx_siprec.settings import MIN_API_KEY_LENGTH, api_key_problem
 from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, CONNECTOR_INPUTS, session_inputs
 
@@ -39,7 +39,7 @@ WHITESPACE = "contains whitespace; a Telnyx API key has none"
 SHORT = f"is shorter than {MIN_API_KEY_LENGTH} characters, too short to be a Telnyx API key"
 
 
-def configured(provider: TelnyxProvider, config: dict[str, str]) -> TelnyxProvider:
+def configured(provider: DynamicProvider, config: dict[str, str]) -> DynamicProvider:
     provider.configure(ConfigureRequest(Config(config, "key-tests")))
     return provider
 
@@ -78,12 +78,13 @@ def test_through_the_provider_server_the_user_reads_one_clear_line_not_a_header_
             server.create(inputs)
     details = caught.value.details
     assert caught.value.last_line == (
-        f"pulumi_telnyx_siprec.errors.ConfigurationError: config `telnyx:apiKey` is not a usable Telnyx API key: it "
+        "pulumi_telnyx_siprec.client.errors.ConfigurationError: config `telnyx:apiKey` is not a usable Telnyx API key: "
+        "it "
         f"{CONTROL}; set the key exactly as Telnyx shows it with `pulumi config set --secret telnyx:apiKey <key>`")
     assert "Invalid header value" not in details
     assert "KEYtest123456" not in details
     assert [line for line in details.splitlines() if "pulumi_telnyx_siprec" in line and "File" in line] == [
-        line for line in details.splitlines() if "provider_base.py" in line]
+        line for line in details.splitlines() if "dynamic/provider.py" in line]
 
 
 def test_a_short_key_neither_mangles_messages_nor_flags_valid_inputs() -> None:
@@ -122,7 +123,7 @@ keys = st.one_of(
 )
 
 
-def provider_for(resource: str) -> TelnyxProvider:
+def provider_for(resource: str) -> DynamicProvider:
     return {"session": SiprecSessionProvider(), "connector": SiprecConnectorProvider(),
             "call": TexmlCallProvider()}[resource]
 

@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider
-from pulumi_telnyx_siprec.client import TelnyxClient
-from pulumi_telnyx_siprec.connector_schema import CONNECTOR_SCHEMA
+from pulumi_telnyx_siprec.client.errors import NotFoundError
+from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.errors import NotFoundError
-from pulumi_telnyx_siprec.session_schema import SESSION_SCHEMA
+from pulumi_telnyx_siprec.resources.registry import SIPREC_CONNECTOR, SIPREC_SESSION
 from tests.support.samples import API_KEY
 from tests.support.strategies import valid_bags
 
@@ -69,13 +68,13 @@ def test_valid_session_inputs_are_accepted_by_the_api(emulator: Emulator, client
         assert result.failures == []
         inputs = result.inputs
         emulator.add_call(inputs["call_sid"])
-        form = SESSION_SCHEMA.to_form(inputs)
+        form = SIPREC_SESSION.inputs.to_form(inputs)
         account_sid = inputs.get("account_sid") or client.account_sid()
         info = client.start_siprec(account_sid, inputs["call_sid"], form)
         assert (info.account_sid, info.call_sid) == (account_sid, inputs["call_sid"])
         sent[info.sid] = form
 
-    assert run_counted(valid_bags(SESSION_SCHEMA), ACCEPTED_EXAMPLES, start) == ACCEPTED_EXAMPLES
+    assert run_counted(valid_bags(SIPREC_SESSION.inputs), ACCEPTED_EXAMPLES, start) == ACCEPTED_EXAMPLES
     received = {s["sid"]: s["params"] for s in emulator.state()["sessions"] if s["sid"] in sent}
     assert received == sent, "the API received exactly the parameters that were checked"
 
@@ -85,13 +84,13 @@ def test_valid_connector_inputs_are_accepted_by_the_api(client: TelnyxClient) ->
         result = SiprecConnectorProvider().check({}, news)
         assert result.failures == []
         inputs = result.inputs
-        info = client.create_connector(CONNECTOR_SCHEMA.to_json(inputs))
+        info = client.create_connector(SIPREC_CONNECTOR.inputs.to_json(inputs))
         assert (info.name, info.host, info.port, info.app_subdomain) == (
             inputs["name"], inputs["host"], inputs["port"], inputs.get("app_subdomain"))
         assert client.get_connector(inputs["name"]) == info
         client.delete_connector(inputs["name"])
 
-    assert run_counted(valid_bags(CONNECTOR_SCHEMA), ACCEPTED_EXAMPLES, create) == ACCEPTED_EXAMPLES
+    assert run_counted(valid_bags(SIPREC_CONNECTOR.inputs), ACCEPTED_EXAMPLES, create) == ACCEPTED_EXAMPLES
 
 
 def test_no_call_or_account_sid_can_change_the_request_path(emulator: Emulator, client: TelnyxClient) -> None:

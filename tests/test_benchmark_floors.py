@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
+from pulumi_telnyx_siprec import SiprecSessionProvider
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.session_provider import SiprecSessionProvider
+from tests.support.plugin_server import PluginServer
 from tests.support.samples import ACCOUNT_SID, API_KEY
-from tests.test_plugin import PluginServer
 
 PROGRAMS = Path(__file__).resolve().parents[1] / "benchmarks" / "engine_programs"
 CALL = "v3:benchmark-floor-call"

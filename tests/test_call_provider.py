@@ -12,10 +12,10 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import TexmlCallProvider
-from pulumi_telnyx_siprec.call_ops import CallNotAnsweredError, CallOperations
-from pulumi_telnyx_siprec.client_cache import build_client
+from pulumi_telnyx_siprec.configuration.clients import build_client
+from pulumi_telnyx_siprec.configuration.settings import ProviderSettings
 from pulumi_telnyx_siprec.emulator import Behaviour, Emulator
-from pulumi_telnyx_siprec.settings import ProviderSettings
+from pulumi_telnyx_siprec.resources.texml_call.operations import CallNotAnsweredError, CallOperations
 from tests.support import checks
 from tests.support.provider_server import ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY

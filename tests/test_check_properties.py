@@ -8,17 +8,17 @@ from hypothesis import strategies as st
 from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
-from pulumi_telnyx_siprec.client import path_segment
-from pulumi_telnyx_siprec.provider_base import TelnyxProvider
-from pulumi_telnyx_siprec.schema import Schema
+from pulumi_telnyx_siprec.client.telnyx_client import encode_segment
+from pulumi_telnyx_siprec.dynamic.provider import DynamicProvider
+from pulumi_telnyx_siprec.validation import FieldSet
 from tests.support.strategies import property_bags, valid_bags
 
 PROVIDERS = [SiprecSessionProvider, SiprecConnectorProvider, TexmlCallProvider]
 EXAMPLES = 500
 """Per resource and per test."""
 # Each resource's wire encoding: the TeXML API takes form fields, the connectors API JSON.
-ENCODERS = {SiprecSessionProvider: Schema.to_form, SiprecConnectorProvider: Schema.to_json,
-            TexmlCallProvider: Schema.to_json}
+ENCODERS = {SiprecSessionProvider: FieldSet.to_form, SiprecConnectorProvider: FieldSet.to_json,
+            TexmlCallProvider: FieldSet.to_json}
 PATH_IDS = {SiprecSessionProvider: ("account_sid", "call_sid"), SiprecConnectorProvider: ("name",),
             TexmlCallProvider: ("connection_id", "account_sid")}
 
@@ -30,8 +30,8 @@ def _is_named(failure_property: str, reason: str) -> bool:
 @pytest.mark.parametrize("provider", PROVIDERS)
 @settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(data=st.data())
-def test_check_never_raises_and_names_every_failure(provider: type[TelnyxProvider], data: st.DataObject) -> None:
-    news = data.draw(property_bags(provider.operations.schema))
+def test_check_never_raises_and_names_every_failure(provider: type[DynamicProvider], data: st.DataObject) -> None:
+    news = data.draw(property_bags(provider.spec.inputs))
     result = provider().check({}, news)
     for failure in result.failures:
         assert _is_named(failure.property, failure.reason), failure.reason
@@ -47,9 +47,9 @@ def test_check_never_raises_and_names_every_failure(provider: type[TelnyxProvide
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(data=st.data())
 def test_valid_inputs_are_accepted_and_encode_to_a_body_the_schema_decodes_back(
-    provider: type[TelnyxProvider], data: st.DataObject
+    provider: type[DynamicProvider], data: st.DataObject
 ) -> None:
-    schema = provider.operations.schema
+    schema = provider.spec.inputs
     result = provider().check({}, data.draw(valid_bags(schema)))
     assert [(f.property, f.reason) for f in result.failures] == []
     inputs = result.inputs
@@ -57,5 +57,5 @@ def test_valid_inputs_are_accepted_and_encode_to_a_body_the_schema_decodes_back(
     assert decoded.failures == []
     assert decoded.inputs == {k: v for k, v in inputs.items() if schema.spec(k).wire_key}
     for key in (k for k in PATH_IDS[provider] if k in inputs):
-        assert "/" not in path_segment(inputs[key])
-        assert "?" not in path_segment(inputs[key])
+        assert "/" not in encode_segment(inputs[key])
+        assert "?" not in encode_segment(inputs[key])

@@ -12,8 +12,7 @@ import pytest
 import requests
 import responses
 
-from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient, Timeouts, path_segment
-from pulumi_telnyx_siprec.errors import (
+from pulumi_telnyx_siprec.client.errors import (
     AuthenticationError,
     ConfigurationError,
     InvalidRequestError,
@@ -23,6 +22,9 @@ from pulumi_telnyx_siprec.errors import (
     SessionMayExistError,
     TelnyxTransportError,
 )
+from pulumi_telnyx_siprec.client.http import HttpTransport, Request, Timeouts
+from pulumi_telnyx_siprec.client.retry import RetrySettings
+from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient, encode_segment
 from tests.support.recording_server import Recorded, RecordingServer, Reply
 from tests.support.samples import (
     ACCOUNT_SID,
@@ -94,13 +96,13 @@ def test_stop_posts_status_stopped(client: TelnyxClient) -> None:
     ],
 )
 def test_ids_are_encoded_as_exactly_one_path_segment(raw: str, encoded: str) -> None:
-    assert path_segment(raw) == encoded
+    assert encode_segment(raw) == encoded
 
 
 @pytest.mark.parametrize("raw", ["", ".", ".."])
 def test_ids_that_would_change_the_path_are_refused(raw: str) -> None:
     with pytest.raises(ValueError, match="not usable as an id"):
-        path_segment(raw)
+        encode_segment(raw)
 
 
 @responses.activate
@@ -258,7 +260,8 @@ def test_the_client_refuses_to_be_pickled_and_hides_the_key() -> None:
     with pytest.raises(TypeError, match="must not be pickled"):
         pickle.dumps(client)
     assert API_KEY not in repr(client)
-    assert API_KEY not in repr(client._transport._auth)
+    assert API_KEY not in repr(client._transport)
+    assert API_KEY not in repr(Request("GET", BASE, client._headers))
 
 
 @pytest.mark.parametrize("base_url", ["api.telnyx.com/v2", "ftp://x/v2", "https:///v2", "https://h/v2?x=1"])
@@ -307,7 +310,7 @@ def test_rate_limit_error_reports_attempts_and_waiting(server: RecordingServer, 
 
 
 def test_a_real_read_timeout_on_start_is_not_retried(server: RecordingServer, server_answers: list[Reply]) -> None:
-    client = TelnyxClient(API_KEY, server.base_url, timeouts=Timeouts(read=0.2),
+    client = TelnyxClient(API_KEY, server.base_url, transport=HttpTransport(Timeouts(read=0.2)),
                           retry=RetrySettings(sleeper=lambda _s: None))
     server_answers.append(Reply(200, start_answer(), delay=0.6))
     with pytest.raises(SessionMayExistError, match=r"no answer within the 0.2 s read timeout"):

@@ -6,14 +6,15 @@ import pytest
 import requests
 import responses
 
-from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient
-from pulumi_telnyx_siprec.errors import (
+from pulumi_telnyx_siprec.client.errors import (
     ConflictError,
     InvalidRequestError,
     NotFoundError,
     TelnyxError,
     TelnyxTransportError,
 )
+from pulumi_telnyx_siprec.client.retry import RetrySettings
+from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient
 from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, CONNECTOR_DATA, CONNECTOR_INPUTS, sent_json
 
 BASE = "https://api.telnyx.test/v2"

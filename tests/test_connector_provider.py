@@ -13,7 +13,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider
-from pulumi_telnyx_siprec.errors import ConflictError
+from pulumi_telnyx_siprec.client.errors import ConflictError
 from tests.support.samples import API_KEY, CONNECTOR_DATA, CONNECTOR_INPUTS, sent_json
 
 unknown: Callable[[], Unknown] = Unknown
@@ -119,5 +119,5 @@ def test_the_pickled_provider_is_a_small_reference() -> None:
     provider.ops().client()
     blob = serialize_provider(provider)
     assert len(blob) < 300
-    assert b"pulumi_telnyx_siprec.connector_provider" in base64.b64decode(blob)
+    assert b"pulumi_telnyx_siprec.dynamic.siprec_connector" in base64.b64decode(blob)
     assert API_KEY.encode() not in base64.b64decode(blob)

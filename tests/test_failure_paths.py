@@ -13,10 +13,11 @@ import requests
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_telnyx_siprec import SiprecSessionProvider
-from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient
+from pulumi_telnyx_siprec.client.errors import EndpointNotFoundError, TelnyxTransportError, UnexpectedResponseError
+from pulumi_telnyx_siprec.client.retry import RetrySettings
+from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient
 from pulumi_telnyx_siprec.emulator import Emulator
 from pulumi_telnyx_siprec.emulator.server import redacted_authorization
-from pulumi_telnyx_siprec.errors import EndpointNotFoundError, TelnyxTransportError, UnexpectedResponseError
 from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY, session_inputs
 

@@ -24,12 +24,13 @@ from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.plugin.resources import ALL_NAMES, PACKAGE, RESOURCE_TYPES
-from pulumi_telnyx_siprec.schema import Schema
+from pulumi_telnyx_siprec.plugin.resources import ALL_NAMES, RESOURCE_TYPES
+from pulumi_telnyx_siprec.resources.spec import PACKAGE
+from pulumi_telnyx_siprec.validation import FieldSet
+from tests.support.faults import FAULTS
+from tests.support.plugin_server import PluginServer
 from tests.support.provider_server import UNKNOWN, ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY
-from tests.test_plugin import PluginServer
-from tests.test_reliability import FAULTS
 
 LIVE_CALL = "v3:parity-live-call"
 ENDED_CALL = "v3:parity-ended-call"
@@ -37,7 +38,7 @@ SESSION, CONNECTOR, CALL = "SiprecSession", "SiprecConnector", "TexmlCall"
 DYNAMIC_PROVIDERS: dict[str, ResourceProvider] = {
     SESSION: SiprecSessionProvider(), CONNECTOR: SiprecConnectorProvider(), CALL: TexmlCallProvider(),
 }
-SCHEMAS: dict[str, Schema] = {t.name: t.operations.schema for t in RESOURCE_TYPES.values()}
+SCHEMAS: dict[str, FieldSet] = {t.spec.name: t.spec.inputs for t in RESOURCE_TYPES.values()}
 FROM_API = "<from the API>"
 """What an output-only value (an id, a date) is observed as: its presence is compared, not its value."""
 

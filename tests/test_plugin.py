@@ -9,83 +9,28 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc  # type: ignore[import-untyped]
 import pytest
 from google.protobuf import empty_pb2  # type: ignore[import-untyped]
 from pulumi.output import Unknown
-from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.plugin.package_schema import SCHEMA_FILE, package_schema, rendered
-from pulumi_telnyx_siprec.plugin.resources import PACKAGE
-from pulumi_telnyx_siprec.session_schema import SIP_TRANSPORTS, TRACKS
-from tests.support.provider_server import UNKNOWN, ProviderCallError, ProviderServer, deserialize, serialize
+from pulumi_telnyx_siprec.resources.spec import PACKAGE
+from pulumi_telnyx_siprec.telnyx_api import SIP_TRANSPORTS, TRACKS
+from tests.support.plugin_server import CALL, CONNECTOR, SESSION, PluginServer
+from tests.support.provider_server import UNKNOWN, ProviderCallError
 from tests.support.samples import ACCOUNT_SID, API_KEY
+from tools.codegen.package_schema import package_schema
 
-SESSION = f"{PACKAGE}:index:SiprecSession"
-CONNECTOR = f"{PACKAGE}:index:SiprecConnector"
-CALL = f"{PACKAGE}:index:TexmlCall"
 LIVE_CALL = "v3:plugin-live-call"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "yaml"
-
-
-@dataclass
-class PluginServer(ProviderServer):
-    """The plugin in a subprocess, started as the engine starts `pulumi-resource-telnyx-siprec <engine address>`;
-    the calls of `ProviderServer` apply, with camelCase properties and no `__provider`."""
-
-    type_token: str = SESSION
-
-    if TYPE_CHECKING:
-        def __enter__(self) -> PluginServer: ...
-
-    def command(self) -> list[str]:
-        return [sys.executable, "-u", "-m", "pulumi_telnyx_siprec.plugin", "127.0.0.1:0", "--logtostderr", "-v=9"]
-
-    def configure(self, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ("apiKey",)) -> None:
-        """Sends provider config as the engine does: `args` by bare name (secrets wrapped) and the older
-        `variables` keyed `telnyx-siprec:config:<name>`."""
-        args = {k: (rpc.wrap_rpc_secret(v) if k in secret_keys else v) for k, v in config.items()}
-        self.configure_response = self._call("Configure", provider_pb2.ConfigureRequest(
-            variables={f"{PACKAGE}:config:{k}": str(v) for k, v in config.items()}, args=serialize(args),
-            acceptSecrets=True, acceptResources=True,
-        ))
-
-    def create_preview(self, props: Mapping[str, Any], name: str = "res") -> tuple[str, dict[str, Any]]:
-        response = self._call("Create", provider_pb2.CreateRequest(urn=self.urn(name), properties=serialize(props),
-                                                                    preview=True))
-        return response.id, deserialize(response.properties)
-
-    def update_preview(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-        response = self._call("Update", provider_pb2.UpdateRequest(
-            id=id_, urn=self.urn(), olds=serialize(olds), news=serialize(news), preview=True))
-        return deserialize(response.properties)
-
-    def diff_response(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Any:
-        return self._call("Diff", provider_pb2.DiffRequest(id=id_, urn=self.urn(), olds=serialize(olds),
-                                                            news=serialize(news)))
-
-    def create_future(self, props: Mapping[str, Any], name: str) -> Any:
-        return self.stub.Create.future(
-            provider_pb2.CreateRequest(urn=self.urn(name), properties=serialize(props)), timeout=120)
-
-    def schema(self) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(self._call("GetSchema", provider_pb2.GetSchemaRequest(version=0)).schema)
-        return result
-
-    def typed(self, type_token: str) -> PluginServer:
-        """This server, with calls aimed at another resource type."""
-        self.type_token = type_token
-        return self
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +73,6 @@ def test_configure_accepts_preview_and_leaves_secrets_to_the_engine(plugin: Plug
 
 def test_get_schema_is_the_generated_schema(plugin: PluginServer) -> None:
     assert plugin.schema() == package_schema()
-
-
-def test_the_checked_in_schema_is_the_generated_one() -> None:
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == rendered(), (
-        "pulumi_telnyx_siprec/plugin/schema.json is out of date: run "
-        "`python -m pulumi_telnyx_siprec.plugin.package_schema --write` and commit it"
-    )
 
 
 def test_schema_names_types_enums_and_secrets() -> None:

@@ -171,7 +171,7 @@ def test_without_a_key_preview_works_and_up_says_how_to_set_one(telnyx: Recordin
         with pytest.raises(ProviderCallError) as caught:
             server.create(inputs)
     assert caught.value.last_line == (
-        "pulumi_telnyx_siprec.errors.ConfigurationError: no Telnyx API key is configured: run "
+        "pulumi_telnyx_siprec.client.errors.ConfigurationError: no Telnyx API key is configured: run "
         "`pulumi config set --secret telnyx:apiKey <your key>` (or export TELNYX_API_KEY) and try again"
     )
 

@@ -19,9 +19,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pulumi.dynamic import Config, ConfigureRequest
 
 from pulumi_telnyx_siprec import SiprecSessionProvider
-from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient
+from pulumi_telnyx_siprec.client.errors import InvalidRequestError, NotFoundError
+from pulumi_telnyx_siprec.client.retry import RetrySettings
+from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient
 from pulumi_telnyx_siprec.emulator import Behaviour, Emulator
-from pulumi_telnyx_siprec.errors import InvalidRequestError, NotFoundError
 from tests.support.recording_server import Recorded, RecordingServer, Reply
 from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, SIPREC_SID, STOP_PATH, session_inputs
 

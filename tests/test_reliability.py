@@ -23,6 +23,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
 from pulumi_telnyx_siprec.emulator import Behaviour, Emulator
 from pulumi_telnyx_siprec.emulator.server import redacted_authorization
+from tests.support.faults import FAULTS, READ_TIMEOUT
 from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY, CONNECTOR_INPUTS, session_inputs
 
@@ -32,7 +33,6 @@ CONNECTOR_PROVIDER = serialize_provider(SiprecConnectorProvider())
 CALL_PROVIDER = serialize_provider(TexmlCallProvider())
 CALL_INPUTS = {"connection_id": "1773070540731319841", "account_sid": ACCOUNT_SID, "to": "+15550100002",
                "from_": "+15550100001", "wait_until_answered": False, "__provider": CALL_PROVIDER}
-READ_TIMEOUT = 0.3
 MAX_RETRIES = 3
 MAX_RETRY_WAIT = 5.0
 SETTINGS = {
@@ -43,20 +43,6 @@ SETTINGS = {
     "telnyx:maxRetryWait": str(MAX_RETRY_WAIT),
 }
 
-FAULTS: dict[str, dict[str, Any]] = {
-    "429 with Retry-After": {"kind": "status", "status": 429, "headers": {"Retry-After": "1"}},
-    "429 with only x-ratelimit-reset": {"kind": "status", "status": 429, "headers": {
-        "x-ratelimit-limit": "20", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "0.2"}},
-    "500": {"kind": "status", "status": 500},
-    "502": {"kind": "status", "status": 502},
-    "503": {"kind": "status", "status": 503},
-    "slow answer past the read timeout": {"kind": "delay", "seconds": READ_TIMEOUT * 2},
-    "dropped before the request was read": {"kind": "drop", "process": False},
-    "dropped after the request was carried out": {"kind": "drop", "process": True},
-    "malformed JSON body": {"kind": "malformed"},
-    "HTML body with a 200": {"kind": "html", "status": 200},
-    "200 without sid": {"kind": "missing_sid"},
-}
 WAIT_PER_429 = {"429 with Retry-After": 1.0, "429 with only x-ratelimit-reset": 0.2}
 
 
@@ -283,7 +269,7 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
         assert isinstance(outcome, ProviderCallError), f"expected a failure, got {outcome!r}"
         if operation == "session start":
             assert outcome.last_line.startswith(
-                "pulumi_telnyx_siprec.errors.SessionMayExistError: start SIPREC session failed: POST "
+                "pulumi_telnyx_siprec.client.errors.SessionMayExistError: start SIPREC session failed: POST "
                 f"/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/Siprec.json")
             assert f"a SIPREC session may now be running on call '{CALL}'; it was not retried" in outcome.last_line
             assert (f"POST Status=stopped to {harness.emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/"
@@ -291,7 +277,7 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
             assert len(harness.sessions()) == expected.sessions
         else:
             assert outcome.last_line.startswith(
-                "pulumi_telnyx_siprec.errors.CallMayExistError: place TeXML call failed: POST "
+                "pulumi_telnyx_siprec.client.errors.CallMayExistError: place TeXML call failed: POST "
                 "/texml/calls/1773070540731319841")
             assert ("so a call from '+15550100001' to '+15550100002' may have been placed; it was not retried, to "
                     "avoid placing a second call") in outcome.last_line

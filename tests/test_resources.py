@@ -10,10 +10,10 @@ from typing import Any
 import pulumi
 import pytest
 
+import pulumi_telnyx_siprec
 from pulumi_telnyx_siprec import SiprecConnector, SiprecConnectorArgs, SiprecSession, SiprecSessionArgs
-from pulumi_telnyx_siprec.connector_schema import CONNECTOR_OUTPUTS, CONNECTOR_SCHEMA
-from pulumi_telnyx_siprec.schema import Schema
-from pulumi_telnyx_siprec.session_schema import SESSION_OUTPUTS, SESSION_SCHEMA
+from pulumi_telnyx_siprec.resources.registry import SPECS
+from pulumi_telnyx_siprec.resources.spec import ResourceSpec
 from tests.support.samples import ACCOUNT_SID, CALL_SID, SIPREC_SID
 
 pulumi_test: Callable[[Callable[..., Any]], Callable[..., None]] = pulumi.runtime.test
@@ -74,27 +74,23 @@ def test_keyword_arguments_work_like_args(mocks: RecordingMocks) -> Any:
     return session.sid.apply(verify)
 
 
-@pytest.mark.parametrize(
-    ("resource", "schema", "outputs"),
-    [(SiprecSession, SESSION_SCHEMA, SESSION_OUTPUTS), (SiprecConnector, CONNECTOR_SCHEMA, CONNECTOR_OUTPUTS)],
-)
-def test_every_input_and_output_is_a_declared_output_attribute(resource: type, schema: Schema,
-                                                              outputs: dict[str, str]) -> None:
-    annotations = resource.__annotations__
-    for name in (*schema.names, *outputs):
-        assert name in annotations, name
-        assert "pulumi.Output" in str(annotations[name])
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+def test_every_input_and_output_is_a_declared_output_attribute(spec: ResourceSpec) -> None:
+    annotations = getattr(pulumi_telnyx_siprec, spec.name).__annotations__
+    for prop in spec.properties:
+        assert prop.name in annotations, prop.name
+        assert "pulumi.Output" in str(annotations[prop.name])
 
 
-@pytest.mark.parametrize(("args", "schema"), [(SiprecSessionArgs, SESSION_SCHEMA),
-                                              (SiprecConnectorArgs, CONNECTOR_SCHEMA)])
-def test_args_fields_match_the_schema(args: type, schema: Schema) -> None:
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+def test_args_fields_match_the_spec(spec: ResourceSpec) -> None:
+    args = getattr(pulumi_telnyx_siprec, f"{spec.name}Args")
     fields = {f.name: f for f in dataclasses.fields(args)}
-    assert tuple(fields) == schema.names
-    for spec in schema.fields:
-        required = fields[spec.name].default is dataclasses.MISSING
-        assert required == spec.required, spec.name
-        assert f":param {spec.name}: " in (args.__doc__ or "")
+    assert tuple(fields) == spec.inputs.names
+    for field in spec.inputs.fields:
+        required = fields[field.name].default is dataclasses.MISSING
+        assert required == field.required, field.name
+        assert f":param {field.name}: " in (args.__doc__ or "")
 
 
 @pulumi_test
@@ -128,3 +124,20 @@ def test_args_and_keywords_together_are_refused() -> None:
 def test_a_missing_required_keyword_is_a_type_error() -> None:
     with pytest.raises(TypeError, match="connector_name"):
         SiprecSession("recording", account_sid="a", call_sid="c")
+
+
+@pytest.mark.parametrize(("old_module", "spec"), [
+    ("pulumi_telnyx_siprec.session_provider", SPECS[0]),
+    ("pulumi_telnyx_siprec.connector_provider", SPECS[1]),
+    ("pulumi_telnyx_siprec.call_provider", SPECS[2]),
+], ids=lambda value: getattr(value, "name", value))
+def test_the_provider_paths_of_0_1_0_state_still_unpickle_to_the_provider(old_module: str, spec: ResourceSpec) -> None:
+    """State written by 0.1.0 holds `__provider` pickled as these module and class names (by reference)."""
+    import pickle
+
+    provider_name = f"{spec.name}Provider"
+    # GLOBAL module name, an empty tuple, REDUCE: the class called with no arguments, as `__reduce__` pickles it.
+    old_blob = f"c{old_module}\n{provider_name}\n)R.".encode()
+    provider = pickle.loads(old_blob)  # noqa: S301 - our own class reference, as the state holds it
+    assert type(provider) is getattr(pulumi_telnyx_siprec, provider_name)
+    assert type(provider).spec is spec

@@ -7,7 +7,7 @@ import pytest
 from urllib3.exceptions import MaxRetryError
 from urllib3.response import HTTPResponse
 
-from pulumi_telnyx_siprec.retry import RateLimitPause, RetryBudget, TelnyxRetry, seconds_until_reset
+from pulumi_telnyx_siprec.client.retry import RateLimitPause, RetryBudget, TelnyxRetry, seconds_until_reset
 
 
 def answer(status: int, **headers: str) -> HTTPResponse:

@@ -13,9 +13,9 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecSessionProvider
-from pulumi_telnyx_siprec.errors import AuthenticationError, ConfigurationError, InvalidRequestError, TelnyxError
-from pulumi_telnyx_siprec.operations import InputError
-from pulumi_telnyx_siprec.session_provider import CallEndedError
+from pulumi_telnyx_siprec.client.errors import AuthenticationError, ConfigurationError, InvalidRequestError, TelnyxError
+from pulumi_telnyx_siprec.resources.operations import InputError
+from pulumi_telnyx_siprec.resources.siprec_session.operations import CallEndedError
 from tests.support.samples import (
     ACCOUNT_SID,
     API_KEY,
@@ -374,7 +374,7 @@ def test_the_pickled_provider_is_a_small_reference_without_secrets() -> None:
     blob = serialize_provider(provider)
     raw = base64.b64decode(blob)
     assert len(blob) < 300
-    assert b"pulumi_telnyx_siprec.session_provider" in raw
+    assert b"pulumi_telnyx_siprec.dynamic.siprec_session" in raw
     assert b"SiprecSessionProvider" in raw
     assert API_KEY.encode() not in raw
     assert b"api.telnyx.test" not in raw

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_telnyx_siprec import session_schema
+from pulumi_telnyx_siprec import telnyx_api
 from pulumi_telnyx_siprec.emulator.recording_body import (
     EXTENSION_NAMESPACE,
     RECORDING_NAMESPACE,
@@ -246,8 +246,8 @@ def test_invalid_requests_are_refused(changes: dict[str, object]) -> None:
 
 
 def test_tracks_and_transports_are_the_session_schemas() -> None:
-    assert TRACKS == session_schema.TRACKS
-    assert SIP_TRANSPORTS == session_schema.SIP_TRANSPORTS
+    assert TRACKS == telnyx_api.TRACKS
+    assert SIP_TRANSPORTS == telnyx_api.SIP_TRANSPORTS
 
 
 def test_tone_frames_repeat_seamlessly() -> None:

@@ -19,10 +19,15 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..call_schema import CALL_SCHEMA
-from ..connector_schema import CONNECTOR_SCHEMA
-from ..schema import Failure, Problem, Schema
-from ..session_schema import ENDED_CALL_STATUSES, LIVE_CALL_STATUSES, SESSION_SCHEMA
+from ..resources.siprec_connector.spec import SPEC as SIPREC_CONNECTOR
+from ..resources.siprec_session.spec import SPEC as SIPREC_SESSION
+from ..resources.texml_call.spec import SPEC as TEXML_CALL
+from ..telnyx_api import ENDED_CALL_STATUSES, LIVE_CALL_STATUSES
+from ..validation import Failure, FieldSet, Problem
+
+CALL_SCHEMA = TEXML_CALL.inputs
+CONNECTOR_SCHEMA = SIPREC_CONNECTOR.inputs
+SESSION_SCHEMA = SIPREC_SESSION.inputs
 
 DEFAULT_ORGANIZATION_ID = "61bf923e-5e4d-4595-a110-56190ea18a1b"
 """The account id of the API reference's examples; `GET /whoami` answers it as `organization_id`."""
@@ -213,7 +218,7 @@ Event = CallbackEvent | SessionStarted | SessionEnded
 """What an operation leaves to do once the lock is released: deliveries and SIP signalling."""
 
 
-def validation_failure(schema: Schema, body: Mapping[str, Any], required: tuple[str, ...] = (),
+def validation_failure(schema: FieldSet, body: Mapping[str, Any], required: tuple[str, ...] = (),
                        error: Callable[[Failure], Answer] = texml_422) -> Answer | None:
     """A 422 for the first invalid or missing documented parameter, or None when the body is valid."""
     outcome = schema.from_wire(body, required)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from pulumi.provider.experimental.property_value import PropertyValue
 
-from ..settings import MAX_CONCURRENCY, PLUGIN_SETTINGS, ProviderSettings
-from .resources import PACKAGE
+from ..configuration.settings import MAX_CONCURRENCY, PLUGIN_SETTINGS, ProviderSettings
+from ..resources.spec import PACKAGE
 from .values import plain
 
 ConfigGet = Callable[[str], str | None]

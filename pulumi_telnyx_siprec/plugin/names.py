@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..schema import camel_case
+from ..validation import camel_case
 
 _QUOTED_NAME = re.compile(r"`([a-z][a-z0-9_]*)`")
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import importlib
-import json
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pulumi.provider.experimental.provider import (
@@ -39,11 +39,10 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from ..client_cache import PROCESS_CLIENTS
-from ..errors import TelnyxError
-from ..operations import InputError, Plan, ResourceOperations
+from ..client.errors import TelnyxError
+from ..configuration.clients import PROCESS_CLIENTS
+from ..resources.operations import InputError, Plan, ResourceOperations
 from .config import PluginConfig
-from .package_schema import package_schema
 from .resources import ALL_NAMES, ResourceType, UnknownResourceTypeError, resource_type
 from .values import is_unknown, plain_map, property_map
 
@@ -63,7 +62,11 @@ def type_of(urn: str) -> str:
     return parts[-2].split("$")[-1] if len(parts) > 2 else ""
 
 
-class SiprecProvider(Provider):
+SCHEMA_FILE = Path(__file__).with_name("schema.json")
+"""The package schema, generated from the resource specs by `python -m tools.codegen --write`."""
+
+
+class PluginProvider(Provider):
     """Serves every resource type of `telnyx-siprec` through its `ResourceOperations`."""
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
@@ -74,7 +77,7 @@ class SiprecProvider(Provider):
     # Configuration
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:  # noqa: ARG002
-        return GetSchemaResponse(json.dumps(package_schema(), indent=2))
+        return GetSchemaResponse(SCHEMA_FILE.read_text(encoding="utf-8"))
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         """Reads `telnyx-siprec:*` provider config (TELNYX_* as fallbacks) and sizes the worker pool; no network."""
@@ -102,7 +105,7 @@ class SiprecProvider(Provider):
         with reported():
             kind = resource_type(type_of(urn))
         settings = self.config().settings
-        return kind, kind.operations(settings, lambda: PROCESS_CLIENTS.get(settings))
+        return kind, kind.spec.operations(settings, lambda: PROCESS_CLIENTS.get(settings))
 
     def _workers(self) -> ThreadPoolExecutor:
         """The worker pool, sized by `maxConcurrency`; built on first use after each Configure (or without one)."""
@@ -172,7 +175,7 @@ class SiprecProvider(Provider):
         olds, _ = kind.names.from_wire(plain_map(request.olds))
         news, _ = kind.names.from_wire(plain_map(request.news))
         if request.preview:
-            kept = {name: olds[name] for name in ops.kept_when_absent if name in olds and name not in news}
+            kept = {name: olds[name] for name in ops.spec.unchanged_when_absent if name in olds and name not in news}
             return UpdateResponse(property_map(kind.names.to_wire(preview_outputs(ops, {**news, **kept}))))
         outputs = await self._run(functools.partial(ops.update, request.resource_id, olds, news))
         return UpdateResponse(property_map(kind.names.to_wire(outputs)))
@@ -185,14 +188,14 @@ class SiprecProvider(Provider):
 
 def load_client_module() -> None:
     """Imports the HTTP client; building one needs the settings, importing it needs nothing."""
-    importlib.import_module("..client", __package__)
+    importlib.import_module("..client.telnyx_client", __package__)
 
 
 def preview_outputs(ops: ResourceOperations, inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The outputs a create or update will have, as far as preview knows them: the inputs, and unknown for every
-    output-only property and every absent input the resource may fill in itself (`kept_when_absent`)."""
+    output-only property and every absent input the resource fills in or keeps."""
     outputs = dict(inputs)
-    for name in (*ops.outputs, *sorted(ops.kept_when_absent)):
+    for name in (*ops.spec.output_names, *sorted(ops.spec.unchanged_when_absent)):
         outputs.setdefault(name, UNKNOWN)
     return outputs
 

@@ -1,53 +1,30 @@
-"""The resources the plugin serves: each one's type token, operations and property names."""
+"""The resources the plugin serves, by type token: each one's spec and its property names on the Pulumi wire."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..call_ops import CallOperations
-from ..connector_ops import ConnectorOperations
-from ..operations import ResourceOperations
-from ..session_ops import SessionOperations
+from ..resources.registry import SPECS
+from ..resources.spec import PACKAGE, ResourceSpec
 from .names import PropertyNames
-
-PACKAGE = "telnyx-siprec"
-"""The package name: type tokens, provider config keys (`telnyx-siprec:apiKey`) and the plugin executable
-(`pulumi-resource-telnyx-siprec`) all derive from it."""
-
-MODULE = "index"
 
 
 @dataclass(frozen=True)
 class ResourceType:
-    """One resource type: its token, operations and property names (inputs and output-only)."""
+    """One resource type as the plugin serves it: its spec, and the camelCase names of its properties."""
 
-    operations: type[ResourceOperations]
-
-    @property
-    def name(self) -> str:
-        return self.operations.schema.resource
-
-    @property
-    def token(self) -> str:
-        return f"{PACKAGE}:{MODULE}:{self.name}"
-
-    @property
-    def property_names(self) -> tuple[str, ...]:
-        """Its inputs' schema names, then its output-only properties'."""
-        return (*self.operations.schema.names, *self.operations.outputs)
+    spec: ResourceSpec
 
     @cached_property
     def names(self) -> PropertyNames:
-        return PropertyNames(self.property_names)
+        return PropertyNames(prop.name for prop in self.spec.properties)
 
 
-RESOURCE_TYPES: dict[str, ResourceType] = {
-    t.token: t for t in map(ResourceType, (SessionOperations, ConnectorOperations, CallOperations))
-}
+RESOURCE_TYPES: dict[str, ResourceType] = {spec.token: ResourceType(spec) for spec in SPECS}
 """By type token."""
 
-ALL_NAMES = PropertyNames(sorted({name for t in RESOURCE_TYPES.values() for name in t.property_names}))
+ALL_NAMES = PropertyNames(sorted({prop.name for spec in SPECS for prop in spec.properties}))
 """Every property name of the package: messages may name a property of another resource (a session's doc names
 the call's `call_sid`)."""
 

@@ -21,7 +21,7 @@ from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import provider_pb2_grpc
 
 from .._version import __version__
-from .provider import ReportedError, SiprecProvider
+from .provider import PluginProvider, ReportedError
 
 
 def reported_error(err: BaseException) -> ReportedError | None:
@@ -74,11 +74,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return known
 
 
-async def serve(argv: Sequence[str], provider: SiprecProvider | None = None) -> None:
+async def serve(argv: Sequence[str], provider: PluginProvider | None = None) -> None:
     """Serves until terminated; the first line on stdout is the port, which is how the engine finds it."""
     args = parse_args(argv)
     server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-    servicer = Servicer(list(argv), __version__, provider or SiprecProvider(), engine_address=args.engine)
+    servicer = Servicer(list(argv), __version__, provider or PluginProvider(), engine_address=args.engine)
     provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()

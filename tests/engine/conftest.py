@@ -11,10 +11,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.support.engine import engine_cli, in_ci
-
-KEY = "KEYengine-tests-0123456789abcdef"
-CALL = "v3:engine-test-call"
+from tests.support.engine import CALL, KEY, engine_cli, in_ci
 
 
 def _cli(yaml_host: bool) -> Path:

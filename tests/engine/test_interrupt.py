@@ -17,8 +17,7 @@ import pytest
 import requests
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.engine.conftest import CALL, KEY
-from tests.support.engine import ROOT, EngineStack, quickstart_project
+from tests.support.engine import CALL, KEY, ROOT, EngineStack, quickstart_project
 from tests.support.recording_server import RecordingServer, Reply
 
 SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"

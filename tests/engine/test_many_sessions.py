@@ -7,8 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.engine.conftest import KEY
-from tests.support.engine import EngineStack, program_project
+from tests.support.engine import KEY, EngineStack, program_project
 
 CALLS = [f"v3:many-{n}" for n in range(6)]
 

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.engine.conftest import CALL, KEY
-from tests.support.engine import EngineStack, api_requests, bad_track_failure, quickstart_project
+from tests.support.engine import CALL, KEY, EngineStack, api_requests, bad_track_failure, quickstart_project
 from tests.support.recording_server import RecordingServer, Reply
 
 SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"
@@ -106,8 +105,9 @@ def test_refresh_after_the_call_ended_drops_the_session_and_up_says_the_call_end
     assert refresh.summary.resource_changes == {"delete": 1, "same": 1}
     assert stack.resources(SESSION) == []
     text = stack.failing(stack.up)
-    assert (f"pulumi_telnyx_siprec.session_ops.CallEndedError: start SIPREC session failed: POST /texml/Accounts/"
-            f"61bf923e-5e4d-4595-a110-56190ea18a1b/Calls/{CALL}/Siprec.json answered 404: Resource not found; call "
+    assert ("pulumi_telnyx_siprec.resources.siprec_session.operations.CallEndedError: start SIPREC session failed: "
+            f"POST /texml/Accounts/61bf923e-5e4d-4595-a110-56190ea18a1b/Calls/{CALL}/Siprec.json answered 404: "
+            "Resource not found; call "
             f"'{CALL}' has ended (status `completed`): a SIPREC session needs a call in progress; place a new call "
             "and set `call_sid` to it") in text
 
@@ -152,9 +152,9 @@ def test_a_failed_create_ends_with_our_message_and_no_frame_of_ours_below_the_pr
         tmp_path: Path, cli: Path, emulator: Emulator) -> None:
     stack = quickstart(tmp_path, cli, emulator, key=None)
     text = stack.failing(stack.up)
-    message = ("pulumi_telnyx_siprec.errors.ConfigurationError: no Telnyx API key is configured: run `pulumi "
+    message = ("pulumi_telnyx_siprec.client.errors.ConfigurationError: no Telnyx API key is configured: run `pulumi "
                "config set --secret telnyx:apiKey <your key>` (or export TELNYX_API_KEY) and try again")
     assert message in text
     frames = re.findall(r'File "([^"]+)", line \d+, in (\w+)', text.split(message)[0].rsplit("Traceback", 1)[-1])
     ours = [(Path(f).name, fn) for f, fn in frames if "pulumi_telnyx_siprec" in f]
-    assert ours == [("provider_base.py", "create")], frames
+    assert ours == [("provider.py", "create")], frames

@@ -10,9 +10,7 @@ import pytest
 
 from pulumi_telnyx_siprec.emulator import Emulator
 from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs
-from tests.engine.conftest import KEY
-from tests.engine.test_test_call import CONNECTION
-from tests.support.engine import EngineStack, call_example_project
+from tests.support.engine import CONNECTION, KEY, EngineStack, call_example_project
 from tests.support.sipp import require_sipp
 
 
@@ -70,7 +68,7 @@ def test_an_srs_that_refuses_fails_up_naming_the_sip_answer_and_the_connector(tm
         stack = recorded_stack(tmp_path, cli, emulator, srs)
         text = stack.failing(stack.up)
         report = srs.stop()
-    assert "pulumi_telnyx_siprec.session_ops.SessionFailedError: start SIPREC session" in text
+    assert "pulumi_telnyx_siprec.resources.siprec_session.operations.SessionFailedError: start SIPREC session" in text
     assert ("Telnyx reports it `failed` (error_code `486`, the SRS's SIP answer when it is a SIP status code): the "
             "Session Recording Server behind connector `test-call-srs` refused the recording or did not answer") in text
     [session] = emulator.state()["sessions"]

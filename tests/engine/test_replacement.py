@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.engine.conftest import CALL, KEY
-from tests.support.engine import EngineStack, program_project
+from tests.support.engine import CALL, KEY, EngineStack, program_project
 
 SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"
 

@@ -12,10 +12,8 @@ from pathlib import Path
 import requests
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.engine.conftest import KEY
-from tests.support.engine import EngineStack, call_example_project, routes
+from tests.support.engine import CONNECTION, KEY, EngineStack, call_example_project, routes
 
-CONNECTION = "1773070540731319841"
 CONNECTOR = "pulumi-python:dynamic/telnyx:SiprecConnector"
 CALL = "pulumi-python:dynamic/telnyx:TexmlCall"
 SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"
@@ -97,7 +95,8 @@ def test_a_call_that_is_not_answered_fails_up_saying_so(tmp_path: Path, cli: Pat
     emulator.configure(call_outcome="busy")
     stack = call_stack(tmp_path, cli, emulator)
     text = stack.failing(stack.up)
-    assert "pulumi_telnyx_siprec.call_ops.CallNotAnsweredError: the call from '+15550100001' to '+15550100002'" in text
+    assert ("pulumi_telnyx_siprec.resources.texml_call.operations.CallNotAnsweredError: the call from '+15550100001' "
+            "to '+15550100002'") in text
     assert "ended without being answered: status `busy`; check that `to` answers" in text
     assert emulator.state()["sessions"] == []
     assert [r["type"] for r in stack.resources("dynamic/telnyx:")] == [CONNECTOR]

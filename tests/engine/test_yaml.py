@@ -8,9 +8,7 @@ import shutil
 from pathlib import Path
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.engine.conftest import CALL, KEY
-from tests.engine.test_test_call import CONNECTION
-from tests.support.engine import ROOT, EngineStack, bad_track_failure, routes
+from tests.support.engine import CALL, CONNECTION, KEY, ROOT, EngineStack, bad_track_failure, routes
 
 SESSION = "telnyx-siprec:index:SiprecSession"
 

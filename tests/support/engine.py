@@ -24,6 +24,12 @@ from tools.stack import LocalStack, Project, cli_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "engine-tests-passphrase"  # a throwaway local backend's
+KEY = "KEYengine-tests-0123456789abcdef"
+"""The API key the engine tests' emulator accepts."""
+CALL = "v3:engine-test-call"
+"""The live call the engine tests' emulator holds."""
+CONNECTION = "1773070540731319841"
+"""The TeXML application the test-call stacks place their calls through."""
 
 
 def api_requests(emulator: Emulator) -> list[dict[str, Any]]:

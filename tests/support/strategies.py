@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_telnyx_siprec.schema import Schema
+from pulumi_telnyx_siprec.validation import FieldSet
 
 scalars = st.one_of(
     st.none(),
@@ -95,7 +95,7 @@ valid: dict[str, st.SearchStrategy[Any]] = {
 
 
 @st.composite
-def property_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
+def property_bags(draw: st.DrawFn, schema: FieldSet) -> dict[str, Any]:
     bag: dict[str, Any] = {}
     for name in draw(st.lists(st.sampled_from(schema.names), unique=True)):
         bag[name] = draw(st.one_of(plausible[name], json_values, unknowns))
@@ -105,7 +105,7 @@ def property_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
 
 
 @st.composite
-def valid_bags(draw: st.DrawFn, schema: Schema) -> dict[str, Any]:
+def valid_bags(draw: st.DrawFn, schema: FieldSet) -> dict[str, Any]:
     """Every required input, and each optional one half the time, with values the rules accept."""
     names = [f.name for f in schema.fields if f.required or draw(st.booleans())]
     # The rules between properties: one that needs another brings it along; of two that exclude each other,

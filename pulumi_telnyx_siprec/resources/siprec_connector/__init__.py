@@ -1,0 +1,1 @@
+"""SiprecConnector: the SRS endpoint SIPREC sessions send their media to."""

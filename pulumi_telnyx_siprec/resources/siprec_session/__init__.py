@@ -1,0 +1,1 @@
+"""SiprecSession: a SIPREC session on a live TeXML call."""

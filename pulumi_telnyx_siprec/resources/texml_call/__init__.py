@@ -1,0 +1,1 @@
+"""TexmlCall: a test call placed through a TeXML application."""

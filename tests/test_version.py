@@ -57,6 +57,13 @@ def test_requests_name_the_version_in_their_user_agent() -> None:
     assert call.request.headers["User-Agent"] == f"pulumi-telnyx-siprec/{__version__}"
 
 
+def test_the_changelog_s_latest_release_is_the_version() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    headings = re.findall(r"^## \[([^]]+)\]", changelog, re.MULTILINE)
+    assert headings[:1] == ["Unreleased"], "CHANGELOG.md starts with an `## [Unreleased]` section"
+    assert headings[1:2] == [__version__], f"CHANGELOG.md's latest release section is not `## [{__version__}]`"
+
+
 def test_no_other_package_file_states_the_version() -> None:
     literal = re.compile(rf"(?<![\w.]){re.escape(__version__)}(?![\w.])")
     stating = [path.relative_to(PACKAGE).as_posix() for path in sorted(PACKAGE.rglob("*"))

@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SYSTEM_TOOLS = ("bash", "env", "dirname", "basename", "mkdir", "id", "cat", "tail", "cp", "rm")
+SYSTEM_TOOLS = ("bash", "env", "dirname", "basename", "mkdir", "id", "cat", "tail", "cp", "rm", "touch")
 
 STAND_IN = """#!/usr/bin/env bash
 # Logs `<name> <args>`; exits FAKE_STATUS (default 1) when that matches the glob FAKE_FAIL.
@@ -30,6 +30,8 @@ case "$call" in
     "base-python -m venv .venv")
         mkdir -p .venv/bin
         for tool in python ruff mypy twine; do cp "$0" ".venv/bin/$tool"; done ;;
+    "python -m build "*) mkdir -p .ci/dist && touch .ci/dist/p-1.tar.gz .ci/dist/p-1-py3-none-any.whl ;;
+    "python -m pytest"*) echo "PULUMI_TELNYX_SIPREC_DIST=${PULUMI_TELNYX_SIPREC_DIST:-}" >>"$FAKE_LOG" ;;
     "pulumi-cli "*) echo /fake/pulumi/bin ;;
     "sudo "*) exec "$@" ;;
 esac
@@ -40,7 +42,7 @@ def run_ci(tmp_path: Path, *args: str, fail: str = "", status: int = 1,
            sipp: bool = True) -> tuple[int, list[str], list[str]]:
     """Runs a copy of .ci/run among stand-ins: its exit status, its output lines (stdout and stderr as they
     interleave) and the stand-ins' calls."""
-    (tmp_path / ".ci").mkdir()
+    (tmp_path / ".ci").mkdir(exist_ok=True)
     shutil.copy(ROOT / ".ci" / "run", tmp_path / ".ci" / "run")
     (tmp_path / "tools").mkdir()
     bin_dir = tmp_path / "bin"
@@ -65,12 +67,23 @@ def run_ci(tmp_path: Path, *args: str, fail: str = "", status: int = 1,
 
 
 def test_a_run_where_every_step_passes_ends_with_the_tests_and_no_failure_line(tmp_path: Path) -> None:
+    stale = tmp_path / ".ci" / "dist" / "p-0.9-py3-none-any.whl"
+    stale.parent.mkdir(parents=True)
+    stale.touch()
+    manifest = tmp_path / "p.egg-info" / "SOURCES.txt"
+    manifest.parent.mkdir()
+    manifest.touch()
     status, output, calls = run_ci(tmp_path, "-q", "tests/test_x.py")
+    assert not manifest.parent.exists(), "an old egg-info's file list would still be shipped"
     assert status == 0, output
     assert not any("FAILED" in line for line in output), output
     steps = [line.removeprefix("== ") for line in output if line.startswith("== ")]
-    assert steps == ["Python version", "virtualenv", "install", "ruff", "mypy --strict", "Pulumi CLI build", "pytest"]
-    assert calls[-1] == "python -m pytest -q tests/test_x.py"
+    assert steps == ["Python version", "virtualenv", "install", "ruff", "mypy --strict", "build", "twine check",
+                     "Pulumi CLI build", "pytest"]
+    assert "python -m build --outdir .ci/dist ." in calls
+    assert "twine check --strict .ci/dist/p-1-py3-none-any.whl .ci/dist/p-1.tar.gz" in calls, "and no stale build"
+    assert calls[-2:] == ["python -m pytest -q tests/test_x.py",
+                          f"PULUMI_TELNYX_SIPREC_DIST={tmp_path / '.ci' / 'dist'}"]
 
 
 @pytest.mark.parametrize(("fail", "status", "step"), [
@@ -79,6 +92,8 @@ def test_a_run_where_every_step_passes_ends_with_the_tests_and_no_failure_line(t
     ("python -m pip install *", 1, "install"),
     ("ruff check .", 1, "ruff"),
     ("mypy --strict *", 1, "mypy --strict"),
+    ("python -m build *", 1, "build"),
+    ("twine check *", 1, "twine check"),
     ("pulumi-cli *", 1, "Pulumi CLI build"),
     ("python -m pytest*", 1, "pytest"),
     ("python -m pytest*", 5, "pytest"),

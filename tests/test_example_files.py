@@ -1,12 +1,18 @@
-"""The example files themselves: what a user copies (stack settings, the CI workflow, the run scripts)."""
+"""The example files themselves: what a user copies (stack settings, the CI and release workflows, the run scripts)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml  # type: ignore[import-untyped]
+
+from pulumi_telnyx_siprec import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,3 +60,72 @@ def test_the_ci_workflow_uses_no_secret_on_pull_requests_and_always_destroys() -
         for step in job["steps"]:
             if "run" in step:
                 subprocess.run(["bash", "-n"], input=step["run"], text=True, check=True)
+
+
+TAG_CHECK = "The tag is the package version"
+COLLECT = "Collect the sdist and the wheel the tests inspected"
+
+
+def release_workflow() -> dict[Any, Any]:
+    """examples/ci/release.yml; PyYAML reads its `on:` key as True."""
+    workflow: dict[Any, Any] = yaml.safe_load((ROOT / "examples" / "ci" / "release.yml").read_text())
+    return workflow
+
+
+def named_step(job: dict[str, Any], name: str) -> dict[str, Any]:
+    steps: list[dict[str, Any]] = [step for step in job["steps"] if step.get("name") == name]
+    [step] = steps
+    return step
+
+
+def test_the_release_workflow_runs_on_version_tags_and_publishes_what_ci_run_built_and_tested() -> None:
+    workflow = release_workflow()
+    assert workflow.get("on", workflow.get(True)) == {"push": {"tags": ["v*"]}}
+    assert workflow["permissions"] == {"contents": "read"}
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    order = [step.get("name") or step.get("run") or step["uses"] for step in build["steps"]]
+    assert order.index(TAG_CHECK) < order.index("Checks, build and tests (.ci/run)") < order.index(COLLECT)
+    assert named_step(build, "Checks, build and tests (.ci/run)")["run"] == ".ci/run"
+    [upload] = [step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert (upload["with"]["path"], upload["with"]["if-no-files-found"]) == ("dist/", "error")
+    for step in build["steps"]:
+        if "run" in step:
+            subprocess.run(["bash", "-n"], input=step["run"], text=True, check=True)
+
+    assert publish["needs"] == "build"
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["permissions"] == {"id-token": "write"}
+    download, pypi = publish["steps"]
+    assert download["uses"].startswith("actions/download-artifact@")
+    assert download["with"] == {"name": upload["with"]["name"], "path": "dist/"}
+    assert pypi == {"uses": "pypa/gh-action-pypi-publish@release/v1"}, "trusted publishing takes no token or input"
+    assert "secrets." not in yaml.safe_dump(workflow)
+
+
+def run_step(script: str, cwd: Path, tag: str) -> subprocess.CompletedProcess[str]:
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # a `python` as setup-python gives
+    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, capture_output=True, text=True, check=False,
+                          env={**os.environ, "GITHUB_REF_NAME": tag, "PATH": path})
+
+
+def test_the_release_tag_check_accepts_only_the_package_version() -> None:
+    script = named_step(release_workflow()["jobs"]["build"], TAG_CHECK)["run"]
+    assert run_step(script, ROOT, f"v{__version__}").returncode == 0
+    for tag in (__version__, f"v{__version__}.1", "v0.0.0"):
+        refused = run_step(script, ROOT, tag)
+        assert refused.returncode != 0, tag
+        assert f"::error::tag {tag} is not v{__version__}" in refused.stdout
+
+
+def test_the_release_collects_only_the_tag_s_sdist_and_wheel(tmp_path: Path) -> None:
+    script = named_step(release_workflow()["jobs"]["build"], COLLECT)["run"]
+    built = tmp_path / ".ci" / "dist"
+    built.mkdir(parents=True)
+    names = [f"pulumi_telnyx_siprec-{__version__}.tar.gz", f"pulumi_telnyx_siprec-{__version__}-py3-none-any.whl"]
+    for name in names:
+        (built / name).touch()
+    assert run_step(script, tmp_path, f"v{__version__}").returncode == 0
+    assert sorted(path.name for path in (tmp_path / "dist").iterdir()) == sorted(names)
+    (built / names[1]).unlink()
+    shutil.rmtree(tmp_path / "dist")
+    assert run_step(script, tmp_path, f"v{__version__}").returncode != 0, "a missing wheel fails the release"

@@ -32,7 +32,7 @@ def test_the_readme_test_command_is_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "```sh\n.ci/run" in readme
     mypy = "mypy --strict --explicit-package-bases pulumi_telnyx_siprec tests benchmarks tools"
-    for step in ("ruff check .", mypy, "python -m pytest"):
+    for step in ("ruff check .", mypy, "python -m build", "twine check --strict", "python -m pytest"):
         assert step in ci, step
         assert step.split(" ", 1)[-1] in readme, step
 

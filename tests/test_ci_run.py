@@ -29,7 +29,7 @@ fi
 case "$call" in
     "base-python -m venv .venv")
         mkdir -p .venv/bin
-        for tool in python ruff mypy twine; do cp "$0" ".venv/bin/$tool"; done ;;
+        for tool in python ruff mypy lint-imports twine; do cp "$0" ".venv/bin/$tool"; done ;;
     "python -m build "*) mkdir -p .ci/dist && touch .ci/dist/p-1.tar.gz .ci/dist/p-1-py3-none-any.whl ;;
     "python -m pytest"*) echo "PULUMI_TELNYX_SIPREC_DIST=${PULUMI_TELNYX_SIPREC_DIST:-}" >>"$FAKE_LOG" ;;
     "pulumi-cli "*) echo /fake/pulumi/bin ;;
@@ -78,8 +78,8 @@ def test_a_run_where_every_step_passes_ends_with_the_tests_and_no_failure_line(t
     assert status == 0, output
     assert not any("FAILED" in line for line in output), output
     steps = [line.removeprefix("== ") for line in output if line.startswith("== ")]
-    assert steps == ["Python version", "virtualenv", "install", "ruff", "mypy --strict", "build", "twine check",
-                     "Pulumi CLI build", "pytest"]
+    assert steps == ["Python version", "virtualenv", "install", "ruff", "mypy --strict", "import contracts", "build",
+                     "twine check", "Pulumi CLI build", "pytest"]
     assert "python -m build --outdir .ci/dist ." in calls
     assert "twine check --strict .ci/dist/p-1-py3-none-any.whl .ci/dist/p-1.tar.gz" in calls, "and no stale build"
     assert calls[-2:] == ["python -m pytest -q tests/test_x.py",
@@ -92,6 +92,7 @@ def test_a_run_where_every_step_passes_ends_with_the_tests_and_no_failure_line(t
     ("python -m pip install *", 1, "install"),
     ("ruff check .", 1, "ruff"),
     ("mypy --strict *", 1, "mypy --strict"),
+    ("lint-imports *", 1, "import contracts"),
     ("python -m build *", 1, "build"),
     ("twine check *", 1, "twine check"),
     ("pulumi-cli *", 1, "Pulumi CLI build"),

@@ -13,9 +13,7 @@ import requests
 import responses
 
 from pulumi_telnyx_siprec.client.errors import (
-    AuthenticationError,
     ConfigurationError,
-    InvalidRequestError,
     NotFoundError,
     RateLimitError,
     ServerError,
@@ -112,39 +110,6 @@ def test_a_hostile_call_sid_cannot_change_the_request_path(client: TelnyxClient)
     responses.post(expected, json=start_answer())
     client.start_siprec(ACCOUNT_SID, hostile, FORM)
     assert responses.calls[0].request.url == expected
-
-
-@responses.activate
-def test_401_names_the_problem_and_never_the_key(client: TelnyxClient) -> None:
-    responses.post(START_URL, status=401, json={"errors": [{"code": "10009", "title": "Authentication failed",
-                                                            "detail": f"Could not understand key {API_KEY}"}]})
-    with pytest.raises(AuthenticationError) as caught:
-        client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
-    message = str(caught.value)
-    assert message.startswith(f"start SIPREC session failed: POST {SIPREC_PATH.removeprefix('/v2')} answered 401: "
-                              "[10009] Authentication failed: Could not understand key [redacted]")
-    assert "Telnyx rejected the API key" in message
-    assert API_KEY not in message
-    assert caught.value.status == 401
-    assert caught.value.details[0].code == "10009"
-
-
-@responses.activate
-def test_404_on_start_is_not_found(client: TelnyxClient) -> None:
-    responses.post(START_URL, status=404, json={"errors": [{"detail": "Resource not found"}]})
-    with pytest.raises(NotFoundError, match=r"answered 404: Resource not found$"):
-        client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
-
-
-@responses.activate
-def test_422_carries_code_title_detail_and_pointer(client: TelnyxClient) -> None:
-    responses.post(START_URL, status=422, json={"errors": [{"code": "10015", "title": "Bad Request",
-                                                            "detail": "Track is invalid",
-                                                            "source": {"pointer": "/Track"}}]})
-    with pytest.raises(InvalidRequestError) as caught:
-        client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
-    assert str(caught.value).endswith("answered 422: [10015] Bad Request: Track is invalid (at /Track)")
-    assert caught.value.details[0].pointer == "/Track"
 
 
 @responses.activate

@@ -1,0 +1,98 @@
+"""Every artefact derived from a resource spec agrees with it, field by field, for every resource: the Python Args
+and resource class, the plugin's schema.json, the reference page. (tests/test_generated.py checks that each file is
+what the generators render; this checks that what they render says what the spec says, in each language's terms.)"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import typing
+from typing import Any
+
+import pulumi
+import pytest
+
+import pulumi_telnyx_siprec
+from pulumi_telnyx_siprec.plugin.provider import SCHEMA_FILE
+from pulumi_telnyx_siprec.plugin.resources import RESOURCE_TYPES
+from pulumi_telnyx_siprec.resources.registry import SPECS
+from pulumi_telnyx_siprec.resources.spec import ResourceSpec
+from pulumi_telnyx_siprec.validation import Kind
+from tools.codegen.artefacts import ROOT
+from tools.codegen.docs_pages import page_path
+
+SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+PYTHON_TYPES: dict[Kind, Any] = {Kind.STRING: str, Kind.BOOLEAN: bool, Kind.INTEGER: int,
+                                 Kind.STRING_MAP: dict[str, str]}
+SCHEMA_TYPES = {Kind.STRING: "string", Kind.BOOLEAN: "boolean", Kind.INTEGER: "integer", Kind.STRING_MAP: "object"}
+by_name = pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+
+
+def hints(cls: type) -> dict[str, Any]:
+    """The class's own annotations, evaluated in its module (pulumi's base classes have some that do not resolve)."""
+    namespace = vars(sys.modules[cls.__module__])
+    return {name: eval(text, namespace) if isinstance(text, str) else text  # noqa: S307 - our generated source
+            for name, text in vars(cls)["__annotations__"].items()}
+
+
+def output_of(annotation: Any) -> tuple[Any, bool]:
+    """(the value type, always set) of `pulumi.Output[T]` or `pulumi.Output[T | None]`."""
+    assert typing.get_origin(annotation) is pulumi.Output, annotation
+    [inner] = typing.get_args(annotation)
+    members = typing.get_args(inner) if typing.get_origin(inner) in (typing.Union, type(int | None)) else ()
+    if type(None) in members:
+        [value] = [m for m in members if m is not type(None)]
+        return value, False
+    return inner, True
+
+
+@by_name
+def test_the_python_resource_types_every_property_as_the_spec_does(spec: ResourceSpec) -> None:
+    annotations = hints(getattr(pulumi_telnyx_siprec, spec.name))
+    for prop in spec.properties:
+        value, always = output_of(annotations[prop.name])
+        assert value == PYTHON_TYPES[prop.kind], prop.name
+        assert always is prop.always_set, prop.name
+
+
+@by_name
+def test_the_python_args_take_every_input_as_the_spec_does(spec: ResourceSpec) -> None:
+    args = getattr(pulumi_telnyx_siprec, f"{spec.name}Args")
+    fields = {f.name: f for f in dataclasses.fields(args)}
+    assert tuple(fields) == spec.inputs.names
+    for field in spec.inputs.fields:
+        assert (fields[field.name].default is dataclasses.MISSING) is field.required, field.name
+        assert f":param {field.name}: ({'required' if field.required else 'optional'}) {field.doc}" in (
+            " ".join((args.__doc__ or "").split())), field.name
+
+
+@by_name
+def test_schema_json_has_every_property_with_the_spec_s_type_and_presence(spec: ResourceSpec) -> None:
+    resource = SCHEMA["resources"][spec.token]
+    names = RESOURCE_TYPES[spec.token].names
+    for prop in spec.properties:
+        wire = names.wire(prop.name)
+        declared = resource["properties"][wire]
+        assert declared["type"] == SCHEMA_TYPES[prop.kind], prop.name
+        assert (wire in resource["required"]) is prop.always_set, prop.name
+        if prop.input is not None:
+            assert resource["inputProperties"][wire]["type"] == SCHEMA_TYPES[prop.kind], prop.name
+            assert (wire in resource["requiredInputs"]) is prop.input.required, prop.name
+            assert resource["inputProperties"][wire].get("willReplaceOnChanges", False) is spec.replaces_on(prop.name)
+            if prop.input.is_enum:
+                enum = SCHEMA["types"][declared["$ref"].removeprefix("#/types/")]
+                assert [v["value"] for v in enum["enum"]] == list(prop.input.choices)
+    assert set(resource["properties"]) == {names.wire(p.name) for p in spec.properties}
+
+
+@by_name
+def test_the_reference_page_has_a_row_for_every_property(spec: ResourceSpec) -> None:
+    page = (ROOT / page_path(spec)).read_text(encoding="utf-8")
+    for prop in spec.properties:
+        assert f"\n| `{prop.name}` | `{RESOURCE_TYPES[spec.token].names.wire(prop.name)}` |" in page, prop.name
+
+
+def test_the_package_exports_each_resource_its_args_and_its_provider() -> None:
+    expected = {f"{spec.name}{suffix}" for spec in SPECS for suffix in ("", "Args", "Provider")}
+    assert expected | {"__version__"} == set(pulumi_telnyx_siprec.__all__)

@@ -293,6 +293,59 @@ def test_nothing_listening_is_a_connection_failure_that_sent_nothing() -> None:
     assert "nothing was sent" in str(caught.value)
 
 
+@responses.activate
+def test_a_429_asking_for_hours_fails_its_operation_at_once_and_holds_back_no_other() -> None:
+    waits: list[float] = []
+    client = TelnyxClient(API_KEY, BASE, retry=RetrySettings(sleeper=waits.append))
+    responses.post(STOP_URL, status=429, json={"errors": [{"code": "10011"}]}, headers={"Retry-After": "3600"})
+    responses.post(STOP_URL, json=stop_answer())
+    with pytest.raises(RateLimitError):
+        client.stop_siprec(ACCOUNT_SID, CALL_SID, SIPREC_SID)
+    client.stop_siprec(ACCOUNT_SID, CALL_SID, SIPREC_SID)
+    assert len(responses.calls) == 2
+    assert waits == [], "neither the limited operation nor the next one waited for an hour it could not have"
+
+
+def test_a_success_ends_the_pause_a_429_started(server: RecordingServer, server_answers: list[Reply]) -> None:
+    waits: list[float] = []  # a sleeper that does not sleep: without the success, the pause would still be on
+    client = TelnyxClient(API_KEY, server.base_url, retry=RetrySettings(sleeper=waits.append))
+    server_answers.extend([Reply(429, {"errors": [{"code": "10011"}]}, {"Retry-After": "2"}),
+                           Reply(200, stop_answer()), Reply(200, stop_answer())])
+    client.stop_siprec(ACCOUNT_SID, CALL_SID, SIPREC_SID)
+    client.stop_siprec(ACCOUNT_SID, CALL_SID, SIPREC_SID)
+    assert waits == [2.0], "the retry waited what Telnyx asked; the next operation found the limit lifted"
+    assert len(server.requests) == 3
+
+
+def test_concurrent_operations_needing_the_account_id_share_one_lookup_and_its_failure(
+        server: RecordingServer, server_answers: list[Reply]) -> None:
+    client = TelnyxClient(API_KEY, server.base_url, retry=RetrySettings(attempts=2, sleeper=lambda _s: None))
+    started = threading.Barrier(8)
+    release = threading.Event()
+    server_answers.extend([Reply(503, {"errors": [{"code": "10007"}]}, delay=0.2)] * 3)
+    failures: list[str] = []
+
+    def lookup() -> None:
+        started.wait()
+        try:
+            client.account_sid()
+        except ServerError as err:
+            failures.append(str(err))
+        release.set()
+
+    threads = [threading.Thread(target=lookup) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(failures) == 8
+    assert len(set(failures)) == 1, "one lookup, one message"
+    assert failures[0].startswith("find the account id failed: GET /whoami answered 503")
+    assert len(server.requests) == 3, "the first attempt and its 2 retries, not 8 lookups one after another"
+    server_answers.append(Reply(200, {"data": {"organization_id": ACCOUNT_SID}}))
+    assert client.account_sid() == ACCOUNT_SID, "a later operation asks again"
+
+
 def test_one_client_serves_many_threads(server: RecordingServer) -> None:
     client = TelnyxClient(API_KEY, server.base_url)
     results: list[str] = []

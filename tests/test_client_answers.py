@@ -130,3 +130,13 @@ def test_a_request_that_never_left_says_nothing_was_sent_and_where_it_tried() ->
         f"start SIPREC session failed: could not reach {BASE} for {START} (could not connect: Connection refused); "
         "nothing was sent: check that the API server is up and reachable (the emulator, or your network) and that "
         "the base URL is right")
+
+
+def test_a_key_quoted_at_the_end_of_a_long_detail_leaves_no_piece_of_itself_in_the_message() -> None:
+    padding = "x" * (500 - 10)  # the key would straddle the 500-character cut
+    client, _ = client_of(reply(401, {"errors": [{"detail": padding + API_KEY, "title": API_KEY[:5] + API_KEY}]}))
+    with pytest.raises(AuthenticationError) as caught:
+        client.start_siprec(ACCOUNT_SID, CALL_SID, FORM)
+    message = str(caught.value)
+    assert API_KEY[:10] not in message
+    assert padding + "[redac" in message, "scrubbed first, then cut"

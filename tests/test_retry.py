@@ -190,13 +190,37 @@ def test_a_later_resume_time_stands_against_an_earlier_one() -> None:
     assert pause.remaining() == 5.0
 
 
-def test_the_pause_is_waited_out_only_as_far_as_the_operation_may_wait() -> None:
+def test_a_pause_longer_than_the_operation_may_wait_is_not_waited_at_all() -> None:
     clock = Clock()
     pause = RateLimitPause(clock)
     pause.extend(30.0)
     patient_for_four = operation(clock, pause, max_total_wait=4.0)
-    assert patient_for_four.wait_out_pause() == 4.0
-    assert patient_for_four.wait_out_pause() == 0.0, "no waiting left: the request goes, and meets its 429"
+    assert patient_for_four.wait_out_pause() == 0.0, "the request goes at once and meets its own 429"
+    assert (clock.slept, patient_for_four.waited) == ([], 0.0), "no budget spent on a wait that could not end"
+
+
+def test_a_429_asking_for_more_than_any_operation_may_wait_pauses_no_one() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    limited = operation(clock, pause, max_total_wait=60.0)
+    with pytest.raises(MaxRetryError):
+        limited.policy((429,), retry_after_send=False).increment(
+            "POST", "/x", response=answer(429, Retry_After="3600"))
+    assert pause.remaining() == 0.0
+    assert (clock.slept, limited.waited) == ([], 0.0)
+
+
+def test_a_success_sent_during_a_pause_ends_it_and_an_earlier_one_does_not() -> None:
+    clock = Clock()
+    pause = RateLimitPause(clock)
+    sent_before = pause.now()
+    clock.now += 1
+    pause.extend(10.0)
+    pause.lifted(sent_before)
+    assert pause.remaining() == 10.0, "a request sent before the 429 says nothing about the limit now"
+    clock.now += 1
+    pause.lifted(pause.now())
+    assert pause.remaining() == 0.0
 
 
 def test_a_retry_waits_out_a_longer_pause_another_operation_started() -> None:

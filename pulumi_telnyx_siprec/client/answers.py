@@ -36,7 +36,7 @@ class AnswerReader:
         """The typed error for an answer with an error status; `attempts` and `waited` are the operation's, for a
         429 that outlasted the retry budget."""
         status = reply.status
-        details = tuple(d.scrubbed(self.scrub) for d in error_details(reply))
+        details = error_details(reply, self.scrub)
         summary = (
             "; ".join(str(d) for d in details)
             if details
@@ -106,13 +106,13 @@ def json_object(reply: Reply) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def error_details(reply: Reply) -> tuple[ErrorDetail, ...]:
-    """The entries of Telnyx's `errors` envelope, at most ten."""
+def error_details(reply: Reply, scrub: Callable[[str], str]) -> tuple[ErrorDetail, ...]:
+    """The entries of Telnyx's `errors` envelope, at most ten, scrubbed by `scrub`."""
     body = json_object(reply)
     errors = body.get("errors") if body is not None else None
     if not isinstance(errors, list):
         return ()
-    return tuple(ErrorDetail.from_json(item) for item in errors[:10])
+    return tuple(ErrorDetail.from_json(item, scrub) for item in errors[:10])
 
 
 def rate_limit_note(reply: Reply, attempts: int, waited: float) -> str:

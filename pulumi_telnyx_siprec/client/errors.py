@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -17,30 +17,24 @@ class ErrorDetail:
     pointer: str | None = None
 
     @classmethod
-    def from_json(cls, item: Any) -> ErrorDetail:
+    def from_json(cls, item: Any, scrub: Callable[[str], str]) -> ErrorDetail:
+        """One entry of the envelope, each field scrubbed by `scrub` (it came from outside) before it is cut to a
+        length fit for a message: cutting first could leave a piece of what `scrub` removes."""
+
+        def text(value: Any, limit: int = 500) -> str | None:
+            return None if value is None else scrub(str(value))[:limit]
+
         if not isinstance(item, dict):
-            return cls(detail=str(item)[:200])
+            return cls(detail=text(item, 200))
         source = item.get("source")
         pointer = source.get("pointer") if isinstance(source, dict) else None
-        return cls(
-            code=_text(item.get("code")),
-            title=_text(item.get("title")),
-            detail=_text(item.get("detail")),
-            pointer=_text(pointer),
-        )
-
-    def scrubbed(self, scrub: Callable[[str], str]) -> ErrorDetail:
-        """This detail with `scrub` applied to every field (they came from outside)."""
-        return replace(self, **{name: scrub(value) for name, value in vars(self).items() if value is not None})
+        return cls(code=text(item.get("code")), title=text(item.get("title")), detail=text(item.get("detail")),
+                   pointer=text(pointer))
 
     def __str__(self) -> str:
         head = " ".join(p for p in (f"[{self.code}]" if self.code else "", self.title or "") if p)
         text = ": ".join(p for p in (head, self.detail or "") if p) or "no details"
         return f"{text} (at {self.pointer})" if self.pointer else text
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)[:500]
 
 
 class TelnyxError(Exception):

@@ -71,11 +71,26 @@ class RateLimitPause:
         self._clock = clock
         self._lock = threading.Lock()
         self._resume_at = 0.0
+        self._started_at = float("-inf")
+
+    def now(self) -> float:
+        """The pause's clock, to stamp when a request was sent."""
+        return self._clock()
 
     def extend(self, wait: float) -> None:
         """Telnyx asked to wait `wait` seconds from now (a later time an earlier 429 asked for stands)."""
         with self._lock:
-            self._resume_at = max(self._resume_at, self._clock() + wait)
+            now = self._clock()
+            if now + wait > self._resume_at:
+                self._resume_at = now + wait
+                self._started_at = now
+
+    def lifted(self, sent_at: float) -> None:
+        """A request sent at `sent_at` was answered with a success: if it was sent once the pause had begun, the
+        limit no longer holds, and the pause ends for everyone."""
+        with self._lock:
+            if sent_at >= self._started_at:
+                self._resume_at = 0.0
 
     def remaining(self) -> float:
         """Seconds left until requests may be sent again; 0 when there is no pause."""
@@ -107,6 +122,8 @@ class RetryBudget:
         """Retries granted so far."""
         self.waited = 0.0
         """Seconds of waiting granted so far."""
+        self.last_retry_at: float | None = None
+        """When the latest retry was sent, on the pause's clock (None before any)."""
 
     @property
     def retries_left(self) -> int:
@@ -145,13 +162,15 @@ class RetryBudget:
         return True
 
     def wait_out_pause(self) -> float:
-        """Before a request is sent: waits until the client's rate-limit pause ends, or as long as this budget's
-        waiting still allows (then the request goes, and a 429 is answered as usual). Counts as waiting, not as a
-        retry; returns the seconds waited."""
-        wait = min(self.pause.remaining(), max(self.max_total_wait - self.waited, 0.0))
-        if wait > 0:
-            self.waited += wait
-            self.sleeper(wait)
+        """Before a request is sent: waits until the client's rate-limit pause ends, when this budget's waiting
+        allows that much. A pause longer than that is not waited at all: the request goes at once and meets its own
+        429 if the limit still holds, rather than spending the operation's whole budget first. Counts as waiting,
+        not as a retry; returns the seconds waited."""
+        wait = self.pause.remaining()
+        if wait <= 0 or self.waited + wait > self.max_total_wait:
+            return 0.0
+        self.waited += wait
+        self.sleeper(wait)
         return wait
 
     def policy(self, statuses: Collection[int], *, retry_after_send: bool) -> TelnyxRetry:
@@ -238,8 +257,11 @@ class TelnyxRetry(Retry):
         new_retry = super().increment(method, url, response, error, _pool, _stacktrace)
         pause = self.budget.pause
         asked = self.asked_wait(response)
-        if asked is not None and response is not None and response.status == 429:
-            pause.extend(asked)  # for every operation of the client, whether or not this one retries
+        if asked is not None and response is not None and response.status == 429 and (
+                asked <= self.budget.max_total_wait):
+            # For every operation of the client, whether or not this one retries. A wait longer than any operation
+            # may spend fails this one (below) and holds back none of the others.
+            pause.extend(asked)
         # A retry of this request waits out a pause another operation's 429 started, too.
         wait = max(asked if asked is not None else self.get_backoff_time(), pause.remaining())
         refused = self.budget.exceeded_by(wait)
@@ -253,3 +275,4 @@ class TelnyxRetry(Retry):
     def sleep(self, response: BaseHTTPResponse | None = None) -> None:  # noqa: ARG002
         if self.granted_wait > 0:
             self.budget.sleeper(self.granted_wait)
+        self.budget.last_retry_at = self.budget.pause.now()  # urllib3 sends the retry next

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -81,6 +82,8 @@ class TelnyxClient:
         self._pause = RateLimitPause()
         """Shared by every operation: a 429 answered to one holds back the requests of all (see `retry.py`)."""
         self._account_sid: str | None = None
+        self._account_lookup: Future[str] | None = None
+        """The lookup in flight, which every operation needing the account id waits for."""
         self._account_lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -120,6 +123,7 @@ class TelnyxClient:
         budget = budget if budget is not None else self.budget()
         budget.wait_out_pause()
         retries_before, waited_before = budget.used, budget.waited
+        sent_at = self._pause.now()
         request = Request(method, self.base_url + path, self._headers, form=form, json=json)
         try:
             reply = self._transport.send(request, policy, budget)
@@ -139,6 +143,8 @@ class TelnyxClient:
         if reply.status >= 300:
             raise self._answers.api_error(operation, where(method, path), reply,
                                           attempts=budget.used - retries_before + 1, waited=budget.waited)
+        # The last attempt's sending time says whether the limit lifted: a retry may have waited out the pause.
+        self._pause.lifted(budget.last_retry_at if budget.last_retry_at is not None else sent_at)
         return reply
 
     # The account
@@ -147,10 +153,28 @@ class TelnyxClient:
         """The account id the TeXML paths need: the `organization_id` that `GET /whoami` answers (a Telnyx
         reply in pipecat-examples #226; docs/telnyx-api.md section 4). Asked once per client."""
         with self._account_lock:
-            if self._account_sid is None:
-                body = self._repeatable("find the account id", "GET", "/whoami", accept=_has_organization_id)
-                self._account_sid = str(body["data"]["organization_id"])
-            return self._account_sid
+            if self._account_sid is not None:
+                return self._account_sid
+            lookup = self._account_lookup
+            leading = lookup is None
+            if lookup is None:
+                lookup = self._account_lookup = Future()
+        if not leading:
+            # One request for all: the others wait for its outcome (without holding the lock), and fail with
+            # its error when it fails, at the same time.
+            return lookup.result()
+        try:
+            body = self._repeatable("find the account id", "GET", "/whoami", accept=_has_organization_id)
+            account_sid = str(body["data"]["organization_id"])
+        except BaseException as err:
+            with self._account_lock:
+                self._account_lookup = None  # the next operation asks again
+            lookup.set_exception(err)
+            raise
+        with self._account_lock:
+            self._account_sid, self._account_lookup = account_sid, None
+        lookup.set_result(account_sid)
+        return account_sid
 
     # SIPREC sessions (TeXML)
 

@@ -107,6 +107,25 @@ def test_the_key_in_inputs_guard_names_the_setting_to_use_instead() -> None:
         "`pulumi config set --secret telnyx:apiKey <key>` instead, and take it out of the program"))
 
 
+def test_a_key_in_a_checked_input_is_reported_once_against_the_resource_and_never_quoted() -> None:
+    key = "KEYa-real-looking-key-0123"
+    provider = configured(SiprecSessionProvider(), {"telnyx:apiKey": key})
+    failures = provider.check({}, session_inputs(track=key)).failures
+    assert [(f.property, f.reason.split(";")[0]) for f in failures] == [
+        ("", "property `track` holds your Telnyx API key")], "not also `track: must be one of ..., got '<key>'`"
+    assert all(key not in f.reason for f in failures)
+
+
+def test_a_key_in_a_map_input_is_found() -> None:
+    key = "KEYa-real-looking-key-0123"
+    provider = configured(TexmlCallProvider(), {"telnyx:apiKey": key})
+    inputs = {"connection_id": "1773070540731319841", "to": "+15550100002", "from_": "+15550100001",
+              "custom_headers": {"X-Test-Run": "1", "X-Auth": f"Bearer {key}"}}
+    [failure] = provider.check({}, inputs).failures
+    assert (failure.property, failure.reason.split(";")[0]) == (
+        "", "property `custom_headers` holds your Telnyx API key")
+
+
 # The property test: generated keys, every operation, against the emulator.
 
 english = ["for", "forking", "callback", "the", "session", "connector", "recording", "account", "request",

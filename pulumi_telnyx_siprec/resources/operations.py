@@ -89,7 +89,11 @@ class ResourceOperations:
               ignore: tuple[str, ...] = ()) -> CheckOutcome:
         """Validates every input at once, without network or API key; unknowns pass through unchanged."""
         outcome = self.inputs.check(news, is_unknown=is_unknown, ignore=ignore, credential_hint=self._credential_hint())
-        return CheckOutcome(outcome.inputs, outcome.failures + self._api_key_in_inputs(outcome.inputs))
+        holding = self._inputs_holding_key(outcome.inputs)
+        # A failure of an input that holds the key may quote its value, and the engine prints a failing property's
+        # value: such inputs get the one resource-level failure below instead.
+        failures = [f for f in outcome.failures if f.property not in holding]
+        return CheckOutcome(outcome.inputs, failures + [self._key_in_input(name) for name in holding])
 
     def unknown_property(self, name: str) -> Failure:
         """The failure for an input this resource does not have."""
@@ -107,18 +111,18 @@ class ResourceOperations:
             raise InputError(f"{self.spec.name} inputs are invalid: {listing}")
         return outcome.inputs
 
-    def _api_key_in_inputs(self, inputs: Mapping[str, Any]) -> list[Failure]:
+    def _inputs_holding_key(self, inputs: Mapping[str, Any]) -> list[str]:
+        """The inputs whose value holds the configured API key anywhere: in a string, or in a map's or a list's."""
         api_key = self.settings.api_key  # None unless long enough to be a real key: shorter strings are words
         if not api_key:
             return []
-        return [
-            # Reported against the resource, not the property: the engine prints a failing property's value.
-            Failure("", f"property `{name}` holds your Telnyx API key; inputs are stored in plain text in the "
-                        f"state. Set the key with `pulumi config set --secret {self.settings.config_key(API_KEY)} "
-                        "<key>` instead, and take it out of the program")
-            for name, value in inputs.items()
-            if isinstance(value, str) and api_key in value
-        ]
+        return [name for name, value in inputs.items() if _holds(value, api_key)]
+
+    def _key_in_input(self, name: str) -> Failure:
+        # Reported against the resource, not the property: the engine prints a failing property's value.
+        return Failure("", f"property `{name}` holds your Telnyx API key; inputs are stored in plain text in the "
+                           f"state. Set the key with `pulumi config set --secret {self.settings.config_key(API_KEY)} "
+                           "<key>` instead, and take it out of the program")
 
     def changed_inputs(self, olds: Mapping[str, Any], news: Mapping[str, Any], is_unknown: IsUnknown) -> list[str]:
         """The inputs whose new value differs from the state's, or is not known yet (state from an older
@@ -198,6 +202,19 @@ class ResourceOperations:
     def properties_named(self, err: TelnyxAPIError) -> list[str]:
         """The properties an API error's `source.pointer`s point at."""
         return sorted({self.inputs.property_for_pointer(d.pointer) or "" for d in err.details if d.pointer} - {""})
+
+
+def _holds(value: Any, text: str, depth: int = 0) -> bool:
+    """Whether `text` is in a string, or in the keys or values of maps and lists nested in `value`."""
+    if isinstance(value, str):
+        return text in value
+    if depth > 32:  # inputs come from a program; a cycle or absurd nesting is not a place a key hides
+        return False
+    if isinstance(value, Mapping):
+        return any(_holds(k, text, depth + 1) or _holds(v, text, depth + 1) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds(item, text, depth + 1) for item in value)
+    return False
 
 
 def reworded(err: TelnyxAPIError, message: str) -> TelnyxAPIError:

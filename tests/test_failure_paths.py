@@ -15,7 +15,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 from pulumi_telnyx_siprec import SiprecSessionProvider
 from pulumi_telnyx_siprec.client import RetrySettings, TelnyxClient
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.emulator.server import redacted_authorization
+from pulumi_telnyx_siprec.emulator.api.server import redacted_authorization
 from pulumi_telnyx_siprec.errors import EndpointNotFoundError, TelnyxTransportError, UnexpectedResponseError
 from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY, session_inputs

@@ -15,13 +15,13 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .callbacks import CallbackDispatcher, CallbackSigner
-from .effects import SideEffects
-from .faults import Fault, FaultQueue, parse_fault
+from .api.callbacks import CallbackDispatcher, CallbackSigner
+from .api.effects import SideEffects
+from .api.faults import Fault, FaultQueue, parse_fault
+from .api.server import ROUTE_NAMES, EmulatorHTTPServer
+from .api.state import Behaviour, EmulatorState, Limits, updated_behaviour
 from .recorder import SiprecRecorder
-from .server import ROUTE_NAMES, EmulatorHTTPServer
 from .sip_client import TIMER_B
-from .state import Behaviour, EmulatorState, Limits, updated_behaviour
 
 __all__ = ["ROUTE_NAMES", "Behaviour", "Emulator", "Limits"]
 
@@ -158,7 +158,7 @@ class Emulator:
             self._effects.run(events)
 
     def inject(self, route: str, kind: str, **spec: Any) -> Fault:
-        """Queues a fault, as `POST /_emulator/faults` does (see `faults.py` for the fields)."""
+        """Queues a fault, as `POST /_emulator/faults` does (see `api/faults.py` for the fields)."""
         fault = parse_fault({"route": route, "kind": kind, **spec}, ROUTE_NAMES)
         self._faults.add(fault)
         return fault

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
+from .api.state import Answer, CallbackEvent, EmulatorState, Event, SessionEnded, SessionStarted
 from .sip_client import TIMER_B, HostNotAllowedError, RecordingRequest, SessionHandle, SiprecUserAgent, SrcOutcome
-from .state import Answer, CallbackEvent, EmulatorState, Event, SessionEnded, SessionStarted
 
 Submit = Callable[[Iterable[Event]], None]
 AWAIT_LIMIT = 10.0

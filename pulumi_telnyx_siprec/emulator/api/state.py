@@ -19,10 +19,16 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..call_schema import CALL_SCHEMA
-from ..connector_schema import CONNECTOR_SCHEMA
-from ..schema import Failure, Problem, Schema
-from ..session_schema import ENDED_CALL_STATUSES, LIVE_CALL_STATUSES, SESSION_SCHEMA
+from .resource_inputs import (
+    CALL_SCHEMA,
+    CONNECTOR_SCHEMA,
+    ENDED_CALL_STATUSES,
+    LIVE_CALL_STATUSES,
+    SESSION_SCHEMA,
+    Failure,
+    Problem,
+    Schema,
+)
 
 DEFAULT_ORGANIZATION_ID = "61bf923e-5e4d-4595-a110-56190ea18a1b"
 """The account id of the API reference's examples; `GET /whoami` answers it as `organization_id`."""

@@ -19,15 +19,16 @@ from pathlib import Path
 import pytest
 
 from pulumi_telnyx_siprec import session_schema
-from pulumi_telnyx_siprec.emulator.recording_body import (
+from pulumi_telnyx_siprec.emulator.rtp import tone_frames
+from pulumi_telnyx_siprec.emulator.rtp_counter import RtpCounter
+from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message
+from pulumi_telnyx_siprec.emulator.sip.recording_body import (
     EXTENSION_NAMESPACE,
     RECORDING_NAMESPACE,
     TRACKS,
     parse_multipart,
     parse_sdp,
 )
-from pulumi_telnyx_siprec.emulator.rtp import tone_frames
-from pulumi_telnyx_siprec.emulator.rtp_counter import RtpCounter
 from pulumi_telnyx_siprec.emulator.sip_client import (
     SIP_TRANSPORTS,
     HostNotAllowedError,
@@ -37,7 +38,6 @@ from pulumi_telnyx_siprec.emulator.sip_client import (
     SrcOutcome,
     resolve_host,
 )
-from pulumi_telnyx_siprec.emulator.sip_message import SipMessage, parse_message
 from pulumi_telnyx_siprec.emulator.sipp import Sipp, SippResult
 from tests.support.sipp import WAIT, recording_request, wait_until
 

@@ -28,7 +28,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from .recording_body import (
+from .rtp_counter import RtpCounter
+from .sip.message import SipMessage, parse_message
+from .sip.recording_body import (
     METADATA_CONTENT_TYPE,
     SDP_CONTENT_TYPE,
     RecordingMetadata,
@@ -37,8 +39,6 @@ from .recording_body import (
     parse_rs_metadata,
     parse_sdp,
 )
-from .rtp_counter import RtpCounter
-from .sip_message import SipMessage, parse_message
 from .sipp import Sipp, SippNotFoundError, SippResult, as_wire
 
 SCENARIOS = {"accept": "siprec-uas.xml", "busy": "siprec-uas-486.xml", "silent": "siprec-uas-silent.xml"}

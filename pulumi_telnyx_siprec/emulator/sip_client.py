@@ -41,17 +41,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .recording_body import (
-    check_custom_headers,
-    forwarded_streams,
-    multipart_body,
-    parse_multipart,
-    parse_sdp,
-    rs_metadata,
-    sdp_offer,
-)
 from .rtp import TONES, RtpSender
-from .sip_message import (
+from .sip.message import (
     SipMessage,
     header_parameter,
     host_in_uri,
@@ -61,6 +52,15 @@ from .sip_message import (
     render,
     response_to,
     uri_of,
+)
+from .sip.recording_body import (
+    check_custom_headers,
+    forwarded_streams,
+    multipart_body,
+    parse_multipart,
+    parse_sdp,
+    rs_metadata,
+    sdp_offer,
 )
 from .sip_transport import POLL, Link, StreamLink, UdpEndpoint
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sip_message import SipMessage, parse_message
+from .sip.message import SipMessage, parse_message
 
 SCENARIO_DIR = Path(__file__).resolve().with_name("srs")
 """The SRS scenarios shipped with the package."""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs
+from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs
 from tests.engine.conftest import KEY
 from tests.engine.test_test_call import CONNECTION
 from tests.support.engine import EngineStack, call_example_project

@@ -33,8 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import machine, process_cpu_s
-from pulumi_telnyx_siprec.emulator.rtp import tone_frames
-from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.siprec import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.siprec.rtp import tone_frames
 from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
 from pulumi_telnyx_siprec.emulator.srs.sipp import INSTALL_HINT, Sipp, SippResult, free_port, sipp_binary
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.siprec import RecordingRequest, SiprecUserAgent
 from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs, SrsReport
 from pulumi_telnyx_siprec.emulator.srs.sipp import SippNotFoundError
 from tests.support.sipp import WAIT, recording_request, wait_until

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from pulumi_telnyx_siprec import session_schema
-from pulumi_telnyx_siprec.emulator.rtp import tone_frames
 from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message
 from pulumi_telnyx_siprec.emulator.sip.recording_body import (
     EXTENSION_NAMESPACE,
@@ -28,7 +27,7 @@ from pulumi_telnyx_siprec.emulator.sip.recording_body import (
     parse_multipart,
     parse_sdp,
 )
-from pulumi_telnyx_siprec.emulator.sip_client import (
+from pulumi_telnyx_siprec.emulator.siprec import (
     SIP_TRANSPORTS,
     HostNotAllowedError,
     RecordingRequest,
@@ -37,6 +36,7 @@ from pulumi_telnyx_siprec.emulator.sip_client import (
     SrcOutcome,
     resolve_host,
 )
+from pulumi_telnyx_siprec.emulator.siprec.rtp import tone_frames
 from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
 from pulumi_telnyx_siprec.emulator.srs.sipp import Sipp, SippResult
 from tests.support.sipp import WAIT, recording_request, wait_until

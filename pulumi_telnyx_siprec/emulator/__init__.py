@@ -21,7 +21,7 @@ from .api.faults import Fault, FaultQueue, parse_fault
 from .api.server import ROUTE_NAMES, EmulatorHTTPServer
 from .api.state import Behaviour, EmulatorState, Limits, updated_behaviour
 from .recorder import SiprecRecorder
-from .sip_client import TIMER_B
+from .siprec import TIMER_B
 
 __all__ = ["ROUTE_NAMES", "Behaviour", "Emulator", "Limits"]
 

@@ -11,7 +11,7 @@ from types import FrameType
 
 from . import Behaviour, Emulator
 from .api.state import CALL_OUTCOMES
-from .sip_client import TIMER_B
+from .siprec import TIMER_B
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.siprec import RecordingRequest, SiprecUserAgent
 from pulumi_telnyx_siprec.emulator.srs.sipp import INSTALL_HINT, sipp_binary
 
 WAIT = 10.0

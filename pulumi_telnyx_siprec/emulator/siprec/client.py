@@ -41,8 +41,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .rtp import TONES, RtpSender
-from .sip.message import (
+from ..sip.message import (
     SipMessage,
     header_parameter,
     host_in_uri,
@@ -53,7 +52,7 @@ from .sip.message import (
     response_to,
     uri_of,
 )
-from .sip.recording_body import (
+from ..sip.recording_body import (
     check_custom_headers,
     forwarded_streams,
     multipart_body,
@@ -62,7 +61,8 @@ from .sip.recording_body import (
     rs_metadata,
     sdp_offer,
 )
-from .sip_transport import POLL, Link, StreamLink, UdpEndpoint
+from .rtp import TONES, RtpSender
+from .transport import POLL, Link, StreamLink, UdpEndpoint
 
 T1 = 0.5
 """RFC 3261 section 17.1.1.1: round-trip estimate; the first retransmission interval."""

@@ -5,6 +5,21 @@ Run it with `python -m pulumi_telnyx_siprec.emulator`, or in-process:
     with Emulator(calls=["v3:test-call"]) as emulator:
         ...  # point telnyx:baseUrl at emulator.base_url
         emulator.state()["sessions"]
+
+Layers. Imports go downwards only; packages on one line do not import each other.
+
+    glue     this module (the `Emulator` facade), `__main__`, `recorder`, `local_srs` (the former command's shim)
+    parts    `api`            the Telnyx HTTP API: state, routes, faults, callbacks, effects
+             `siprec`         Telnyx's SIPREC client: user agent, sessions (dialog, media, refresh), transport, RTP
+             `srs`            a local SRS to test the client against: SIPp, its scenarios, an RTP counter
+    wire     `sip`            the SIP wire format `siprec` and `srs` share: messages, the recording-session body
+
+- The glue may import every part. `api` reaches the SIPREC client only through `effects.Recorder`, a protocol the
+  glue's `recorder.SiprecRecorder` fulfils; nothing in the emulator imports `srs` but the `local_srs` shim.
+- `api` does not need `sip`; `siprec` and `srs` import `sip`, and `sip` imports nothing of the emulator.
+- Outside `emulator/`, only `api/resource_inputs.py` imports the core package (the input schemas the API validates
+  with); every other module imports only the standard library and its own layers (`api.callbacks` also imports
+  `cryptography`, when installed, to sign callbacks).
 """
 
 from __future__ import annotations
@@ -54,7 +69,7 @@ class Emulator:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
         Telnyx's behaviour is not documented (see `Behaviour`). With `sip`, a session on a connector the emulator
-        holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see recorder.py
+        holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see `recorder`
         for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer."""
         self._address = (host, port)
         self._api_key = api_key

@@ -1,5 +1,5 @@
 """`python -m benchmarks.sip_setup`: the emulator's SIPREC client (SRC) against SIPp's own UAC, at 1, 10 and 50
-concurrent sessions towards the same SIPp SRS (pulumi_telnyx_siprec/emulator/srs/siprec-uas.xml) on 127.0.0.1.
+concurrent sessions towards the same SIPp SRS (pulumi_telnyx_siprec/emulator/srs/scenarios/siprec-uas.xml) on 127.0.0.1.
 
 Measured, per session: INVITE-to-200 setup time, and the CPU time of the process playing the SRC over the whole
 session (INVITE, ACK, `--hold` seconds of 20 ms PCMU RTP, BYE). The floor is SIPp as UAC sending the same INVITE
@@ -33,10 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.measure import machine, process_cpu_s
-from pulumi_telnyx_siprec.emulator.rtp import tone_frames
-from pulumi_telnyx_siprec.emulator.rtp_counter import RtpCounter
-from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
-from pulumi_telnyx_siprec.emulator.sipp import INSTALL_HINT, Sipp, SippResult, free_port, sipp_binary
+from pulumi_telnyx_siprec.emulator.siprec import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.siprec.rtp import tone_frames
+from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
+from pulumi_telnyx_siprec.emulator.srs.sipp import INSTALL_HINT, Sipp, SippResult, free_port, sipp_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,7 +17,7 @@ from pulumi_telnyx_siprec.client.errors import EndpointNotFoundError, TelnyxTran
 from pulumi_telnyx_siprec.client.retry import RetrySettings
 from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.emulator.server import redacted_authorization
+from pulumi_telnyx_siprec.emulator.api.server import redacted_authorization
 from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY, session_inputs
 

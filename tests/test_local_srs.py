@@ -16,12 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs, SrsReport
-from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
-from pulumi_telnyx_siprec.emulator.sipp import SippNotFoundError
+from pulumi_telnyx_siprec.emulator.siprec import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs, SrsReport
+from pulumi_telnyx_siprec.emulator.srs.sipp import SippNotFoundError
 from tests.support.sipp import WAIT, recording_request, wait_until
 
-COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.local_srs"]
+COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.srs"]
+FORMER_COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.local_srs"]
+"""The command's name before the harness moved to `emulator/srs/`: scripts may still use it."""
 
 
 def request(port: int, **changes: object) -> RecordingRequest:
@@ -42,12 +44,15 @@ def first_line(process: subprocess.Popen[str]) -> str:
 
 
 @pytest.mark.usefixtures("sipp")
-@pytest.mark.parametrize(("transport", "stop_signal"), [("udp", signal.SIGTERM), ("tcp", signal.SIGINT)],
-                         ids=["udp-SIGTERM", "tcp-SIGINT"])
+@pytest.mark.parametrize(("command", "transport", "stop_signal"),
+                         [(COMMAND, "udp", signal.SIGTERM), (COMMAND, "tcp", signal.SIGINT),
+                          (FORMER_COMMAND, "udp", signal.SIGTERM)],
+                         ids=["udp-SIGTERM", "tcp-SIGINT", "former-local_srs-udp-SIGTERM"])
 def test_the_command_receives_a_session_counts_its_rtp_and_reports_on_a_signal(
-        agent: SiprecUserAgent, tmp_path: Path, transport: str, stop_signal: signal.Signals) -> None:
+        agent: SiprecUserAgent, tmp_path: Path, command: list[str], transport: str, stop_signal: signal.Signals
+) -> None:
     report_file = tmp_path / "report.json"
-    process = subprocess.Popen([*COMMAND, "--transport", transport, "--report-file", str(report_file)],
+    process = subprocess.Popen([*command, "--transport", transport, "--report-file", str(report_file)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         host, port = first_line(process).split()
@@ -167,9 +172,10 @@ def test_an_invite_that_is_not_siprec_is_reported_as_a_problem() -> None:
     assert "problem: the INVITE's body is not a SIPREC multipart" in report.text()
 
 
-def test_without_sipp_the_command_says_how_to_install_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [COMMAND, FORMER_COMMAND], ids=["srs", "former-local_srs"])
+def test_without_sipp_the_command_says_how_to_install_it(command: list[str], tmp_path: Path) -> None:
     env = {**os.environ, "PATH": str(tmp_path)}
-    done = subprocess.run([*COMMAND, "--scenario", "busy"], capture_output=True, text=True, env=env, timeout=WAIT,
+    done = subprocess.run([*command, "--scenario", "busy"], capture_output=True, text=True, env=env, timeout=WAIT,
                           check=False)
     assert done.returncode == 2
     assert done.stdout == ""

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pulumi_telnyx_siprec.emulator.recording_body import (
+from pulumi_telnyx_siprec.emulator.sip.recording_body import (
     EXTENSION_NAMESPACE,
     METADATA_CONTENT_TYPE,
     RECORDING_DISPOSITION,

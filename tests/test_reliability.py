@@ -22,7 +22,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
 from pulumi_telnyx_siprec.emulator import Behaviour, Emulator
-from pulumi_telnyx_siprec.emulator.server import redacted_authorization
+from pulumi_telnyx_siprec.emulator.api.server import redacted_authorization
 from tests.support.faults import FAULTS, READ_TIMEOUT
 from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY, CONNECTOR_INPUTS, session_inputs

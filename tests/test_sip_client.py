@@ -1,4 +1,4 @@
-"""The emulator's SIPREC client against real SIPp SRS scenarios (emulator/srs) over UDP and TCP on 127.0.0.1.
+"""The emulator's SIPREC client against real SIPp SRS scenarios (emulator/srs/scenarios) over UDP and TCP on 127.0.0.1.
 
 A few cases SIPp scenarios do not cover (a BYE from the SRS, a non-loopback media address, TLS) use `FakeSrs`, a
 small SRS written here. Nothing asserts on durations: waits are conditions with generous limits.
@@ -19,16 +19,15 @@ from pathlib import Path
 import pytest
 
 from pulumi_telnyx_siprec import telnyx_api
-from pulumi_telnyx_siprec.emulator.recording_body import (
+from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message
+from pulumi_telnyx_siprec.emulator.sip.recording_body import (
     EXTENSION_NAMESPACE,
     RECORDING_NAMESPACE,
     TRACKS,
     parse_multipart,
     parse_sdp,
 )
-from pulumi_telnyx_siprec.emulator.rtp import tone_frames
-from pulumi_telnyx_siprec.emulator.rtp_counter import RtpCounter
-from pulumi_telnyx_siprec.emulator.sip_client import (
+from pulumi_telnyx_siprec.emulator.siprec import (
     SIP_TRANSPORTS,
     HostNotAllowedError,
     RecordingRequest,
@@ -37,8 +36,9 @@ from pulumi_telnyx_siprec.emulator.sip_client import (
     SrcOutcome,
     resolve_host,
 )
-from pulumi_telnyx_siprec.emulator.sip_message import SipMessage, parse_message
-from pulumi_telnyx_siprec.emulator.sipp import Sipp, SippResult
+from pulumi_telnyx_siprec.emulator.siprec.rtp import tone_frames
+from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
+from pulumi_telnyx_siprec.emulator.srs.sipp import Sipp, SippResult
 from tests.support.sipp import WAIT, recording_request, wait_until
 
 NS = {"r": RECORDING_NAMESPACE, "x": EXTENSION_NAMESPACE}

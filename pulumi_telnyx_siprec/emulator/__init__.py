@@ -5,6 +5,21 @@ Run it with `python -m pulumi_telnyx_siprec.emulator`, or in-process:
     with Emulator(calls=["v3:test-call"]) as emulator:
         ...  # point telnyx:baseUrl at emulator.base_url
         emulator.state()["sessions"]
+
+Layers. Imports go downwards only; packages on one line do not import each other.
+
+    glue     this module (the `Emulator` facade), `__main__`, `recorder`, `local_srs` (the former command's shim)
+    parts    `api`            the Telnyx HTTP API: state, routes, faults, callbacks, effects
+             `siprec`         Telnyx's SIPREC client: user agent, sessions (dialog, media, refresh), transport, RTP
+             `srs`            a local SRS to test the client against: SIPp, its scenarios, an RTP counter
+    wire     `sip`            the SIP wire format `siprec` and `srs` share: messages, the recording-session body
+
+- The glue may import every part. `api` reaches the SIPREC client only through `effects.Recorder`, a protocol the
+  glue's `recorder.SiprecRecorder` fulfils; nothing in the emulator imports `srs` but the `local_srs` shim.
+- `api` does not need `sip`; `siprec` and `srs` import `sip`, and `sip` imports nothing of the emulator.
+- Outside `emulator/`, only `api/resource_inputs.py` imports the core package (the input schemas the API validates
+  with); every other module imports only the standard library and its own layers (`api.callbacks` also imports
+  `cryptography`, when installed, to sign callbacks).
 """
 
 from __future__ import annotations
@@ -15,13 +30,13 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .callbacks import CallbackDispatcher, CallbackSigner
-from .effects import SideEffects
-from .faults import Fault, FaultQueue, parse_fault
+from .api.callbacks import CallbackDispatcher, CallbackSigner
+from .api.effects import SideEffects
+from .api.faults import Fault, FaultQueue, parse_fault
+from .api.server import ROUTE_NAMES, EmulatorHTTPServer
+from .api.state import Behaviour, EmulatorState, Limits, updated_behaviour
 from .recorder import SiprecRecorder
-from .server import ROUTE_NAMES, EmulatorHTTPServer
-from .sip_client import TIMER_B
-from .state import Behaviour, EmulatorState, Limits, updated_behaviour
+from .siprec import TIMER_B
 
 __all__ = ["ROUTE_NAMES", "Behaviour", "Emulator", "Limits"]
 
@@ -54,7 +69,7 @@ class Emulator:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
         Telnyx's behaviour is not documented (see `Behaviour`). With `sip`, a session on a connector the emulator
-        holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see recorder.py
+        holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see `recorder`
         for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer."""
         self._address = (host, port)
         self._api_key = api_key
@@ -158,7 +173,7 @@ class Emulator:
             self._effects.run(events)
 
     def inject(self, route: str, kind: str, **spec: Any) -> Fault:
-        """Queues a fault, as `POST /_emulator/faults` does (see `faults.py` for the fields)."""
+        """Queues a fault, as `POST /_emulator/faults` does (see `api/faults.py` for the fields)."""
         fault = parse_fault({"route": route, "kind": kind, **spec}, ROUTE_NAMES)
         self._faults.add(fault)
         return fault

@@ -10,8 +10,8 @@ import threading
 from types import FrameType
 
 from . import Behaviour, Emulator
-from .sip_client import TIMER_B
-from .state import CALL_OUTCOMES
+from .api.state import CALL_OUTCOMES
+from .siprec import TIMER_B
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -1,5 +1,5 @@
 """Telnyx's SIPREC client, played by the emulator: a session on a connector the emulator holds invites that
-connector's SRS (sip_client.py), and the SIP side's outcome shows in the session.
+connector's SRS (`siprec/`), and the SIP side's outcome shows in the session.
 
 Whether Telnyx answers a SIPREC start before the SRS answers its INVITE is not documented; its only documented
 report of a refusing SRS is the `siprec-failed` status callback with `SiprecError` (docs/telnyx-api.md sections 5
@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
-from .sip_client import TIMER_B, HostNotAllowedError, RecordingRequest, SessionHandle, SiprecUserAgent, SrcOutcome
-from .state import Answer, CallbackEvent, EmulatorState, Event, SessionEnded, SessionStarted
+from .api.state import Answer, CallbackEvent, EmulatorState, Event, SessionEnded, SessionStarted
+from .siprec import TIMER_B, HostNotAllowedError, RecordingRequest, SessionHandle, SiprecUserAgent, SrcOutcome
 
 Submit = Callable[[Iterable[Event]], None]
 AWAIT_LIMIT = 10.0

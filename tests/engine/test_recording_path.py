@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from pulumi_telnyx_siprec.emulator.local_srs import LocalSrs
+from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs
 from tests.support.engine import CONNECTION, KEY, EngineStack, call_example_project
 from tests.support.sipp import require_sipp
 

@@ -1,5 +1,5 @@
 """What the SIP tests share: the rule for SIPp (a test that needs it fails under CI=true without it, and is skipped
-elsewhere), a user agent, and a recording request. Running SIPp is the package's (`emulator.sipp`, `local_srs`).
+elsewhere), a user agent, and a recording request. Running SIPp is the package's (`emulator.srs`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from pulumi_telnyx_siprec.emulator.sip_client import RecordingRequest, SiprecUserAgent
-from pulumi_telnyx_siprec.emulator.sipp import INSTALL_HINT, sipp_binary
+from pulumi_telnyx_siprec.emulator.siprec import RecordingRequest, SiprecUserAgent
+from pulumi_telnyx_siprec.emulator.srs.sipp import INSTALL_HINT, sipp_binary
 
 WAIT = 10.0
 """Upper bound of every wait in the SIP tests: only reached when something is broken."""

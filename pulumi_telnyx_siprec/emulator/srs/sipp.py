@@ -1,4 +1,4 @@
-"""Runs SIPp (Debian's `sip-tester`) as a server on 127.0.0.1 with a scenario of `srs/`, and reads its message log.
+"""Runs SIPp (Debian's `sip-tester`) as a server on 127.0.0.1 with a scenario of `scenarios/`; reads its message log.
 
     with Sipp("siprec-uas.xml", transport="udp", keys={"rtp_port_1": 40000, "rtp_port_2": 40002}) as srs:
         ...                                  # send to srs.host, srs.port
@@ -21,9 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sip_message import SipMessage, parse_message
+from ..sip.message import SipMessage, parse_message
 
-SCENARIO_DIR = Path(__file__).resolve().with_name("srs")
+SCENARIO_DIR = Path(__file__).resolve().with_name("scenarios")
 """The SRS scenarios shipped with the package."""
 INSTALL_HINT = "sipp is not installed (Debian/Ubuntu package sip-tester): apt-get install -y sip-tester"
 _SEPARATOR = re.compile(r"^-{20,}.*$", re.MULTILINE)
@@ -91,7 +91,7 @@ def as_wire(text: str) -> bytes:
 
 
 class Sipp:
-    """One sipp process running a scenario of `srs/` (or any path) as a server on 127.0.0.1.
+    """One sipp process running a scenario of `scenarios/` (or any path) as a server on 127.0.0.1.
 
     `calls`: sipp exits after that many calls (0: never, until stopped). `timeout`: sipp gives up (and fails) after
     that many seconds (None: no limit).

@@ -1,7 +1,7 @@
 """The body of a SIPREC recording-session INVITE: SDP offer, recording metadata, and the multipart that carries both.
 
-Pure functions, standard library only. The SIP side (`sip_client.py`) sends what these build; an SRS (`local_srs.py`,
-the tests) reads it back with `parse_multipart`, `parse_sdp` and `parse_rs_metadata`.
+Pure functions, standard library only. The SIPREC client (`..siprec`) sends what these build; an SRS (`..srs`, the
+tests) reads it back with `parse_multipart`, `parse_sdp` and `parse_rs_metadata`.
 
 Sources:
 - RFC 7866 (Session Recording Protocol): section 7.1.1 (SRC's SDP: one m-line per recorded stream, `a=sendonly`,

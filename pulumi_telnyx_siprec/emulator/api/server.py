@@ -17,9 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from ..telnyx_api import ENDED_CALL_STATUSES
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
+from .resource_inputs import ENDED_CALL_STATUSES
 from .state import Answer, EmulatorState, Event, api_error, not_found, updated_behaviour
 
 MAX_BODY_BYTES = 64 * 1024

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from .sip_message import SipMessage, parse_message, take_message
+from ..sip.message import SipMessage, parse_message, take_message
 
 POLL = 0.1
 """How often blocked socket reads look up to see whether they should stop (bounds close() time)."""

@@ -19,15 +19,16 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
-from ..resources.siprec_connector.spec import SPEC as SIPREC_CONNECTOR
-from ..resources.siprec_session.spec import SPEC as SIPREC_SESSION
-from ..resources.texml_call.spec import SPEC as TEXML_CALL
-from ..telnyx_api import ENDED_CALL_STATUSES, LIVE_CALL_STATUSES
-from ..validation import Failure, FieldSet, Problem
-
-CALL_SCHEMA = TEXML_CALL.inputs
-CONNECTOR_SCHEMA = SIPREC_CONNECTOR.inputs
-SESSION_SCHEMA = SIPREC_SESSION.inputs
+from .resource_inputs import (
+    CALL_INPUTS,
+    CONNECTOR_INPUTS,
+    ENDED_CALL_STATUSES,
+    LIVE_CALL_STATUSES,
+    SESSION_INPUTS,
+    Failure,
+    FieldSet,
+    Problem,
+)
 
 DEFAULT_ORGANIZATION_ID = "61bf923e-5e4d-4595-a110-56190ea18a1b"
 """The account id of the API reference's examples; `GET /whoami` answers it as `organization_id`."""
@@ -218,10 +219,10 @@ Event = CallbackEvent | SessionStarted | SessionEnded
 """What an operation leaves to do once the lock is released: deliveries and SIP signalling."""
 
 
-def validation_failure(schema: FieldSet, body: Mapping[str, Any], required: tuple[str, ...] = (),
+def validation_failure(fields: FieldSet, body: Mapping[str, Any], required: tuple[str, ...] = (),
                        error: Callable[[Failure], Answer] = texml_422) -> Answer | None:
     """A 422 for the first invalid or missing documented parameter, or None when the body is valid."""
-    outcome = schema.from_wire(body, required)
+    outcome = fields.from_wire(body, required)
     return None if outcome.ok else error(outcome.failures[0])
 
 
@@ -274,10 +275,10 @@ class EmulatorState:
     def place_call(self, connection_id: str, body: Mapping[str, Any]) -> Answer:
         """`POST /texml/calls/{connection_id}`: the call is `queued`, then answered (or not) after a delay. The
         answer is flat with `call_sid`, as seen live (docs/telnyx-api.md section 1a)."""
-        invalid = validation_failure(CALL_SCHEMA, body, ("To", "From"))
+        invalid = validation_failure(CALL_INPUTS, body, ("To", "From"))
         if invalid:
             return invalid
-        values = CALL_SCHEMA.from_wire(body).inputs
+        values = CALL_INPUTS.from_wire(body).inputs
         with self.lock:
             if len(self.calls) >= self.limits.calls:
                 return api_error(429, "10011", "Too many calls",
@@ -362,10 +363,10 @@ class EmulatorState:
     def start_siprec(self, account_sid: str, call_sid: str, body: Mapping[str, Any], body_format: str = "form"
                      ) -> tuple[Answer, list[Event]]:
         """`POST .../Calls/{call_sid}/Siprec.json`."""
-        invalid = validation_failure(SESSION_SCHEMA, body)
+        invalid = validation_failure(SESSION_INPUTS, body)
         if invalid:
             return invalid, []
-        checked = SESSION_SCHEMA.from_wire(body).inputs
+        checked = SESSION_INPUTS.from_wire(body).inputs
         with self.lock:
             call = self._live_call(call_sid)
             if call is None:
@@ -388,7 +389,7 @@ class EmulatorState:
             answer = {
                 "account_sid": account_sid, "call_sid": call_sid, "sid": session.sid, "date_created": now,
                 "date_updated": now, "start_time": now, "status": "in-progress",
-                "track": checked.get("track", SESSION_SCHEMA.spec("track").default), "uri": self._uri(session),
+                "track": checked.get("track", SESSION_INPUTS.spec("track").default), "uri": self._uri(session),
                 "error_code": None,
             }
             return Answer(200, answer), [SessionStarted(session), *self._callback(session, "siprec-started")]
@@ -455,10 +456,10 @@ class EmulatorState:
 
     def create_connector(self, body: Mapping[str, Any]) -> Answer:
         """`POST /siprec_connectors`."""
-        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("name", "host", "port"), _connector_422)
+        invalid = validation_failure(CONNECTOR_INPUTS, body, ("name", "host", "port"), _connector_422)
         if invalid:
             return invalid
-        values = CONNECTOR_SCHEMA.from_wire(body).inputs
+        values = CONNECTOR_INPUTS.from_wire(body).inputs
         with self.lock:
             if values["name"] in self.connectors:
                 # No duplicate-name error is documented; a 422 on `name` in the documented shape.
@@ -483,10 +484,10 @@ class EmulatorState:
     def update_connector(self, name: str, body: Mapping[str, Any]) -> Answer:
         """`PUT /siprec_connectors/{name}`: create's body, `name`, `host` and `port` required. An absent
         `app_subdomain` is left as it is (no source says how to clear it)."""
-        invalid = validation_failure(CONNECTOR_SCHEMA, body, ("name", "host", "port"), _connector_422)
+        invalid = validation_failure(CONNECTOR_INPUTS, body, ("name", "host", "port"), _connector_422)
         if invalid:
             return invalid
-        values = CONNECTOR_SCHEMA.from_wire(body).inputs
+        values = CONNECTOR_INPUTS.from_wire(body).inputs
         with self.lock:
             connector = self.connectors.get(name)
             if connector is None:

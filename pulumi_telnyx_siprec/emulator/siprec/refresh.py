@@ -1,0 +1,91 @@
+"""The session timer (RFC 4028) with the SRC as refresher: `Session-Expires` asked for in the INVITE, the interval
+the SRS's 2xx grants, and a refresh re-INVITE at every half of it for as long as the session lives.
+
+Sources: RFC 4028 (`Session-Expires: N;refresher=uac` + `Supported: timer`; section 7.2: no Session-Expires in the
+2xx, no session timer; section 10: refresh at half the interval, 408 or 481 end the session).
+Telnyx: `session_timeout_secs` sets Session-Expires and re-INVITEs every half of it; 0 disables.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from ..sip.message import SipMessage, header_parameter
+from .dialog import Dialog
+from .progress import SessionProgress
+from .transactions import StopStep
+
+
+def negotiated_interval(answer: SipMessage, requested_seconds: int) -> int | None:
+    """The refresh interval a 2xx grants us, or None when there is no session timer for us to keep."""
+    # RFC 4028 section 7.2: no Session-Expires in the 2xx means no session timer; we refresh when we are refresher.
+    value = answer.get("session-expires")
+    if not value or requested_seconds <= 0:
+        return None
+    seconds = value.split(";", 1)[0].strip()
+    refresher = (header_parameter(";" + value.split(";", 1)[1], "refresher") if ";" in value else None) or "uac"
+    if not seconds.isdigit() or int(seconds) <= 0 or refresher.lower() != "uac":
+        return None
+    return int(seconds)
+
+
+class SessionRefresher:
+    """Keeps one session's timer: re-INVITEs on its dialog until `stop_requested`, or until a refresh says the session
+    is gone (then `run`'s `on_gone` ends it)."""
+
+    def __init__(self, requested_seconds: int, dialog: Dialog, progress: SessionProgress,
+                 stop_requested: threading.Event) -> None:
+        self._requested_seconds = requested_seconds
+        self._dialog = dialog
+        self._progress = progress
+        self._stop_requested = stop_requested
+        self._interval: int | None = None
+
+    def headers(self) -> list[tuple[str, str]]:
+        """The session-timer headers of an INVITE (none when `requested_seconds` is 0)."""
+        seconds = self._requested_seconds
+        if seconds <= 0:
+            return []
+        # RFC 4028: Supported (not Require) so an SRS without session timers still accepts; Min-SE is Telnyx's 90.
+        return [("Supported", "timer"), ("Session-Expires", f"{seconds};refresher=uac"),
+                ("Min-SE", str(min(90, seconds)))]
+
+    def negotiate(self, answer: SipMessage) -> None:
+        """Takes the interval from a 2xx (to the INVITE or to a refresh)."""
+        self._interval = negotiated_interval(answer, self._requested_seconds)
+
+    def run(self, sdp: str, on_gone: Callable[[], None]) -> None:
+        """Refreshes with the offer `sdp` at every half interval; returns once the session stops or is gone."""
+        while self._interval and not self._stop_requested.wait(self._interval / 2):
+            if not self._refresh(sdp, on_gone):
+                return
+
+    def _refresh(self, sdp: str, on_gone: Callable[[], None]) -> bool:
+        """One session refresh re-INVITE (RFC 4028 section 10); False when the session is over."""
+        if self._progress.state != "established":
+            return False
+        invite, branch = self._dialog.re_invite(sdp, self.headers())
+        result = self._dialog.invite_transaction(invite, branch, stop_step=self._stop_step,
+                                                 on_provisional=lambda _code: None)
+        answer = result.answer
+        if answer is not None:
+            if 200 <= answer.status < 300:
+                self.negotiate(answer)
+            self._dialog.ack(answer, invite, branch)
+        if self._stop_requested.is_set():
+            return False
+        if answer is not None and 200 <= answer.status < 300:
+            self._progress.refreshed()
+            return True
+        if answer is None or answer.status in (408, 481):
+            # RFC 4028 section 10: the session is gone; say so with a BYE.
+            self._progress.note(f"session refresh failed ({answer.status if answer else 'timeout'}): session ended")
+            on_gone()
+            return False
+        self._progress.note(f"session refresh answered {answer.status} {answer.reason}; session continues")
+        return True
+
+    def _stop_step(self) -> StopStep:
+        # A refresh is moot once the session stops: its answer, if any, goes to the late handler.
+        return "abandon" if self._stop_requested.is_set() else "wait"

@@ -1,0 +1,239 @@
+"""One SIPREC session from start to stop: `SessionHandle` runs the first INVITE on a thread of its own and decides what
+each turn means for the session, while its dialog, media and refresher do the SIP, the RTP and the session timer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+from ..sip.message import SipMessage
+from .addresses import HostNotAllowedError
+from .dialog import Dialog, DialogHost, respond
+from .media import SessionMedia
+from .outcome import Listener, SrcOutcome
+from .progress import SessionProgress
+from .refresh import SessionRefresher
+from .request import RecordingRequest
+from .transactions import StopStep
+from .transport import Link
+
+
+class SessionHost(DialogHost, Protocol):
+    """What a session needs of its user agent beyond its dialog's needs: the network rule, and in-dialog routing."""
+
+    allow_any_host: bool
+
+    def _register_dialog(self, session: SessionHandle) -> None: ...
+
+    def _forget_dialog(self, session: SessionHandle) -> None: ...
+
+
+class SessionHandle:
+    """One SIPREC session: its INVITE transaction, its dialog, its RTP senders. Thread-safe."""
+
+    def __init__(self, agent: SessionHost, request: RecordingRequest, srs_address: str,
+                 listener: Listener | None) -> None:
+        self.request = request
+        self._agent = agent
+        self._stop_requested = threading.Event()
+        self._progress = SessionProgress(listener, lambda: self._media.packets())
+        self._media = SessionMedia(request, allow_any_host=agent.allow_any_host, note=self._progress.note)
+        self._dialog = Dialog(agent, request, (srs_address, request.srs_port), note=self._progress.note,
+                              gave_up=self._progress.gave_up)
+        self._refresher = SessionRefresher(request.session_timeout_secs, self._dialog, self._progress,
+                                           self._stop_requested)
+        self._thread = threading.Thread(target=self._run, name=f"siprec-src-{request.session_sid[:12]}", daemon=True)
+
+    # Public
+
+    @property
+    def session_sid(self) -> str:
+        return self.request.session_sid
+
+    @property
+    def call_id(self) -> str:
+        """The dialog's Call-ID."""
+        return self._dialog.call_id
+
+    @property
+    def invite(self) -> bytes:
+        """The INVITE as first sent (empty until the control thread has sent it)."""
+        return self._dialog.invite
+
+    def outcome(self) -> SrcOutcome:
+        """A snapshot of what has happened so far."""
+        return self._progress.snapshot()
+
+    def wait_established(self, timeout: float | None = None) -> SrcOutcome:
+        """Blocks until the SRS's final answer (or Timer B, or a transport failure); TimeoutError if `timeout` runs
+        out first. The outcome says whether the session was established."""
+        if not self._progress.final.wait(timeout):
+            raise TimeoutError(f"no final answer from the SRS within {timeout} s")
+        return self.outcome()
+
+    def wait_ended(self, timeout: float | None = None) -> SrcOutcome:
+        """Blocks until the session is over (failed, timed out, or ended by BYE); TimeoutError if not in time."""
+        if not self._progress.ended.wait(timeout):
+            raise TimeoutError(f"session not over within {timeout} s")
+        return self.outcome()
+
+    def stop(self, wait: float = 2.0) -> SrcOutcome:
+        """Stops RTP and ends the session: BYE once established (its final answer awaited up to `wait` s), CANCEL if
+        the SRS has only answered provisionally. Idempotent: a second call waits (up to `wait`) for the first."""
+        deadline = time.monotonic() + wait
+        progress = self._progress
+        first = progress.request_stop()
+        self._stop_requested.set()
+        if first:
+            self._media.stop()
+            # Before a final answer the control thread CANCELs (once a 1xx came) and ACKs whatever final arrives.
+            progress.final.wait(max(0.0, deadline - time.monotonic()))
+            established, cancelled = progress.cancel_unanswered()
+            if cancelled:
+                progress.final.set()
+                progress.finish("cancelled")
+            if established:
+                self._bye(deadline)
+                progress.finish("ended", ended_by="src")
+            self._release()
+        else:
+            progress.ended.wait(max(0.0, deadline - time.monotonic()))
+        return self.outcome()
+
+    # Control thread: the INVITE transaction, then session refreshes
+
+    def _start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._control()
+        finally:
+            if self._progress.stopped:
+                # stop() may have released the session while _open() was still binding sockets: release again.
+                self._release(keep_dialog=self._progress.ended_by == "srs")
+
+    def _control(self) -> None:
+        try:
+            self._open()
+        except (OSError, ValueError, HostNotAllowedError) as err:
+            self._fail(None, f"transport error: {type(err).__name__}: {err}")
+            return
+        if self._invite():
+            self._refresher.run(self._media.offer, self._end_after_failed_refresh)
+
+    def _open(self) -> None:
+        family = self._dialog.connect(self._on_connection_closed)
+        local_address = self._dialog.local_address
+        sdp = self._media.bind(family, local_address)
+        content_type, body = self.request.invite_body(sdp, local_address)
+        self._dialog.initial_invite(content_type, body, self._refresher.headers())
+        self._agent._register_dialog(self)
+
+    def _invite(self) -> bool:
+        """Runs the first INVITE's transaction to its end; True when the SRS answered 2xx."""
+        dialog = self._dialog
+        result = dialog.invite_transaction(dialog.invite, dialog.invite_branch, stop_step=self._stop_step,
+                                           on_provisional=self._progress.heard_provisional)
+        if result.send_error is not None:
+            error = result.send_error
+            self._fail(None, f"transport error: {type(error).__name__}: {error}")
+            return False
+        answer = result.answer
+        if answer is None:
+            if result.timed_out:
+                self._fail(None, "timeout", state="timeout")
+            return False
+        self._progress.took(result.seconds)
+        if not 200 <= answer.status < 300:
+            dialog.ack(answer, dialog.invite, dialog.invite_branch)
+            self._fail(answer.status, answer.reason)
+            return False
+        dialog.learn(answer)
+        self._refresher.negotiate(answer)
+        dialog.ack(answer, dialog.invite, dialog.invite_branch)
+        self._accepted(answer)
+        return True
+
+    def _stop_step(self) -> StopStep:
+        if not self._stop_requested.is_set():
+            return "wait"
+        # stop() still waits for the final answer unless it gave up; late answers then go to the late handler.
+        return "abandon" if self._progress.state == "cancelled" else "cancel"
+
+    def _accepted(self, answer: SipMessage) -> None:
+        """The SRS took the session: the media starts, unless a stop() came first."""
+        media = self._media.answered(answer)
+        acceptance = self._progress.accept(answer.status, answer.reason, media)
+        if acceptance == "given_up":
+            # stop() stopped waiting for this answer: the session it accepts is ended at once.
+            self._progress.note(f"a {answer.status} arrived after stop() gave up waiting: ACKed and BYE sent")
+            self._bye(time.monotonic() + 2.0)
+            return
+        if acceptance == "stopping":
+            # stop() is waiting for this answer and sends the BYE itself; no media meanwhile.
+            self._progress.final.set()
+            return
+        self._media.start(media)
+        self._progress.final.set()
+        self._progress.notify("established")
+
+    def _end_after_failed_refresh(self) -> None:
+        self._progress.mark_stopped()
+        self._media.stop()
+        self._bye(time.monotonic() + 2.0)
+        self._progress.finish("ended", ended_by="srs")
+        self._release()
+
+    def _bye(self, deadline: float) -> None:
+        self._progress.sent_bye()
+        self._progress.bye_answered(self._dialog.bye(deadline))
+
+    # Incoming (from a transport thread)
+
+    def _on_request(self, request: SipMessage, link: Link) -> None:
+        if request.method != "BYE":
+            self._dialog.answer_in_dialog(request, link, self._media.offer)
+            return
+        link.send(respond(request, 200, "OK"))
+        state = self._progress.mark_stopped()
+        self._media.stop()
+        if state == "established":
+            self._progress.finish("ended", ended_by="srs")
+            self._release(keep_dialog=True)
+
+    def _on_connection_closed(self) -> None:
+        state = self._progress.mark_stopped()
+        self._media.stop()
+        if state == "established":
+            self._progress.note("the SRS closed the SIP connection")
+            self._progress.finish("ended", ended_by="srs")
+        elif state in ("calling", "proceeding"):
+            self._fail(None, "transport error: the SRS closed the SIP connection")
+
+    # For the user agent
+
+    def _is_over(self) -> bool:
+        return self._progress.ended.is_set()
+
+    def _over_for_longer_than(self, seconds: float, now: float) -> bool:
+        return self._progress.ended_longer_than(seconds, now)
+
+    def _join(self) -> None:
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join()
+
+    # Helpers
+
+    def _fail(self, code: int | None, reason: str, state: str = "failed") -> None:
+        if self._progress.fail(code, reason, state):
+            self._release()
+
+    def _release(self, keep_dialog: bool = False) -> None:
+        """Stops the RTP senders and closes the session's sockets (the SIP link last, after its final use)."""
+        self._media.close()
+        if not keep_dialog:
+            self._agent._forget_dialog(self)
+        if self._progress.ended.is_set():
+            self._dialog.close_link()

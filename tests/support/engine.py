@@ -109,6 +109,12 @@ class EngineStack(LocalStack):
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout + done.stderr
 
+    def import_state(self, deployment: Path) -> None:
+        """`pulumi stack import --file`: the stack (created if need be) takes the state a `pulumi stack export`
+        wrote. Its secrets must be ciphertext under this stack's secrets provider (the same passphrase and salt)."""
+        self.workspace_stack()
+        self.run_cli("stack", "import", "--file", str(deployment))
+
     def text(self) -> str:
         return "\n".join(self.output)
 

@@ -34,8 +34,9 @@ import requests
 import yaml  # type: ignore[import-untyped]
 
 from pulumi_telnyx_siprec.emulator import Emulator
-from tests.engine.conftest import KEY
 from tests.support.engine import (
+    KEY,
+    PASSPHRASE,
     ROOT,
     EngineStack,
     api_requests,
@@ -45,7 +46,6 @@ from tests.support.engine import (
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "state-0.1.0"
-PASSPHRASE = "engine-tests-passphrase"  # the fixtures' (make_state_fixtures.py), guarding only their throwaway key
 PYTHON_SESSION = "pulumi-python:dynamic/telnyx:SiprecSession"
 PYTHON_CONNECTOR = "pulumi-python:dynamic/telnyx:SiprecConnector"
 PYTHON_CALL = "pulumi-python:dynamic/telnyx:TexmlCall"

@@ -26,7 +26,7 @@ from tests.support.provider_server import ProviderCallError, ProviderServer
 from tests.support.samples import ACCOUNT_SID, CONNECTOR_INPUTS, session_inputs
 
 GENERATED_KEYS = 300
-"""Keys per run of the property test (each through every operation of every resource); the README quotes it."""
+"""Keys per run of the property test (each through every operation of every resource); docs/reliability.md quotes it."""
 CALL = "v3:key-test-call"
 REFERENCE_KEY = "KEYreference0123456789"
 """A key of the right shape that the emulator (started with another key) rejects."""

@@ -1,6 +1,6 @@
 """Bad input, in figures: inputs every rule accepts are accepted by the (emulated) API too, and no id, whatever it
-holds, can change the path of a request. Each test asserts how many generated cases it ran; the README quotes them.
-(`tests/test_check_properties.py` throws arbitrary property bags at every resource's `check`.)"""
+holds, can change the path of a request. Each test asserts how many generated cases it ran; docs/reliability.md
+quotes them. (`tests/test_check_properties.py` throws arbitrary property bags at every resource's `check`.)"""
 
 from __future__ import annotations
 

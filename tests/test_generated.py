@@ -27,14 +27,16 @@ def test_every_artefact_is_listed_once() -> None:
     assert len(titles) == len(set(titles))
 
 
-def test_the_readme_test_command_is_what_ci_runs() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", ["README.md", "docs/development.md"])
+def test_the_documented_test_command_is_what_ci_runs(page: str) -> None:
+    """The README and the development page both give `.ci/run` as the test command and name its steps."""
+    text = (ROOT / page).read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "```sh\n.ci/run" in readme
+    assert "```sh\n.ci/run" in text
     mypy = "mypy --strict --explicit-package-bases pulumi_telnyx_siprec tests benchmarks tools"
     for step in ("ruff check .", mypy, "python -m build", "twine check --strict", "python -m pytest"):
         assert step in ci, step
-        assert step.split(" ", 1)[-1] in readme, step
+        assert step.split(" ", 1)[-1] in text, step
 
 
 def test_the_quickstart_config_table_lists_every_key_of_pulumi_yaml() -> None:

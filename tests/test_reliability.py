@@ -3,7 +3,7 @@
 Each case resets the emulator, injects one fault on one route, runs one operation over gRPC exactly as the engine
 would, and asserts the outcome (recovered, or failed with a message that says what happened and what to do), the
 emulator's sessions per call (a retry never forks a call twice), and that the API key appears nowhere the engine,
-the logs or the emulator's records could show it. The README's reliability table quotes these figures.
+the logs or the emulator's records could show it. docs/reliability.md's table quotes these figures.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""An `up` interrupted while a session is being started, and the recovery the README gives, under the genuine engine.
+"""An `up` interrupted while a session is being started, and the recovery docs/troubleshooting.md gives, under the
+genuine engine.
 
 The emulator carries the start out and then holds its answer, so the interruption lands while the provider waits.
 """
@@ -101,7 +102,7 @@ def test_sigkill_mid_create_leaves_an_orphan_that_the_readme_recovery_finds_and_
     assert len(lock_files(stack)) == 1
     assert "the stack is currently locked" in stack.failing(stack.refresh)
 
-    # The recovery, step by step as the README's Troubleshooting gives it.
+    # The recovery, step by step as docs/troubleshooting.md gives it.
     stack.run_cli("cancel", "--yes")  # 1. the lock
     assert lock_files(stack) == []
     stack.run_cli("refresh", "--yes", "--clear-pending-creates")  # 2. the pending create

@@ -1,4 +1,4 @@
-"""Ids and answers taken from the examples in Telnyx's API reference (see ../shared/telnyx-api.md)."""
+"""Ids and answers taken from the examples in Telnyx's API reference (see docs/telnyx-api.md)."""
 
 from __future__ import annotations
 

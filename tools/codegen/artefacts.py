@@ -46,16 +46,18 @@ def _files() -> list[GeneratedFile]:
 
 
 FILES = _files()
+BENCHMARKS = "benchmarks/README.md"
 TABLES = [
     GeneratedTable("README.md", "resources", lambda: docs_pages.resources_table("docs/")),
-    GeneratedTable("README.md", "settings", docs_pages.settings_table),
-    GeneratedTable("README.md", "reliability", figures.reliability_table),
-    GeneratedTable("README.md", "benchmarks", figures.benchmark_table),
-    GeneratedTable("README.md", "benchmark profile", figures.profile_table),
-    GeneratedTable("README.md", "engine benchmarks", lambda: figures.benchmark_table(figures.ENGINE_RESULTS)),
-    GeneratedTable("README.md", "engine benchmark diagnostics", figures.engine_diagnostics_table),
-    GeneratedTable("README.md", "SIP benchmark", figures.sip_table),
-    GeneratedTable("README.md", "HTTP client benchmark", figures.http_clients_table),
+    GeneratedTable("docs/_index.md", "resources", lambda: docs_pages.resources_table("")),
+    GeneratedTable("docs/installation-configuration.md", "settings", docs_pages.settings_table),
+    GeneratedTable("docs/reliability.md", "reliability", figures.reliability_table),
+    GeneratedTable(BENCHMARKS, "benchmarks", figures.benchmark_table),
+    GeneratedTable(BENCHMARKS, "benchmark profile", figures.profile_table),
+    GeneratedTable(BENCHMARKS, "engine benchmarks", lambda: figures.benchmark_table(figures.ENGINE_RESULTS)),
+    GeneratedTable(BENCHMARKS, "engine benchmark diagnostics", figures.engine_diagnostics_table),
+    GeneratedTable(BENCHMARKS, "SIP benchmark", figures.sip_table),
+    GeneratedTable(BENCHMARKS, "HTTP client benchmark", figures.http_clients_table),
 ]
 
 

@@ -80,7 +80,8 @@ def resource_page(spec: ResourceSpec) -> str:
 
 
 def resources_table(link_prefix: str) -> str:
-    """One row per resource: its name (linking its page) and what it is."""
+    """One row per resource: its name (linking its page) and what it is. `link_prefix` is the path from the file
+    that holds the table to `docs/` (`"docs/"` from the repository root, `""` from a page in `docs/`)."""
     rows = ["| resource | what it is |", "|---|---|"]
     for kind in RESOURCE_TYPES.values():
         spec = kind.spec

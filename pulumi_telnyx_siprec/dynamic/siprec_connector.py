@@ -35,7 +35,9 @@ class SiprecConnectorArgs:
         connector. No `/`, `?`, `#`, whitespace or control characters.
     :param host: (required) Host name or IPv4 address of your Session Recording Server (no scheme, no port).
     :param port: (required) SIP port of the SRS, 1..65535; 5061 for sessions with `secure=True`.
-    :param app_subdomain: (optional) Optional application subdomain.
+    :param app_subdomain: (optional) Optional application subdomain. It cannot be cleared through the API: removing it
+        from the program leaves the connector's value as it is (and is not shown as a change); clear it in the portal,
+        or give the connector a new `name`.
     """
 
     name: pulumi.Input[str]
@@ -47,14 +49,18 @@ class SiprecConnectorArgs:
     port: pulumi.Input[int]
     """SIP port of the SRS, 1..65535; 5061 for sessions with `secure=True`."""
     app_subdomain: pulumi.Input[str] | None = None
-    """Optional application subdomain."""
+    """Optional application subdomain. It cannot be cleared through the API: removing it from the program leaves the
+    connector's value as it is (and is not shown as a change); clear it in the portal, or give the connector a new
+    `name`.
+    """
 
 
 class SiprecConnector(pulumi.dynamic.Resource, module="telnyx", name="SiprecConnector"):
     """A Telnyx SIPREC connector: where the sessions that name it send their media (your Session Recording Server).
 
-    A new `name` replaces it; `host`, `port` and `app_subdomain` change in place. `pulumi refresh` reads it back from
-    Telnyx, so changes made in the portal show up, and a connector deleted there leaves the state.
+    A new `name` replaces it, the new connector created before the old one is deleted, so sessions can move; `host`,
+    `port` and `app_subdomain` change in place. `pulumi refresh` reads it back from Telnyx, so changes made in the
+    portal show up, and a connector deleted there leaves the state.
     """
 
     name: pulumi.Output[str]
@@ -66,7 +72,10 @@ class SiprecConnector(pulumi.dynamic.Resource, module="telnyx", name="SiprecConn
     port: pulumi.Output[int]
     """SIP port of the SRS, 1..65535; 5061 for sessions with `secure=True`."""
     app_subdomain: pulumi.Output[str | None]
-    """Optional application subdomain."""
+    """Optional application subdomain. It cannot be cleared through the API: removing it from the program leaves the
+    connector's value as it is (and is not shown as a change); clear it in the portal, or give the connector a new
+    `name`.
+    """
     record_type: pulumi.Output[str | None]
     """Always `siprec_connector`."""
     created_at: pulumi.Output[str | None]

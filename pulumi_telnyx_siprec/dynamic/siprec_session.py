@@ -35,7 +35,8 @@ class SiprecSessionArgs:
         Optional: when absent it is looked up once per provider process (`organization_id` of `GET /whoami`) and shown
         as an output.
     :param call_sid: (required) Id of the live TeXML call to record, e.g. `v3:9X2vx...` or a `TexmlCall`'s `call_sid`;
-        same rule as `account_sid`.
+        same rule as `account_sid`. Once that call has ended, `up` fails with "call ... has ended": point `call_sid` at
+        a live call.
     :param connector_name: (required) Name of the SIPREC connector (your Session Recording Server) that receives the
         media.
     :param name: (optional) Session name; a TeXML `<Stop><Siprec name="..."/></Stop>` can stop the session by it.
@@ -59,7 +60,7 @@ class SiprecSessionArgs:
     """
     call_sid: pulumi.Input[str]
     """Id of the live TeXML call to record, e.g. `v3:9X2vx...` or a `TexmlCall`'s `call_sid`; same rule as
-    `account_sid`.
+    `account_sid`. Once that call has ended, `up` fails with "call ... has ended": point `call_sid` at a live call.
     """
     connector_name: pulumi.Input[str]
     """Name of the SIPREC connector (your Session Recording Server) that receives the media."""
@@ -95,6 +96,10 @@ class SiprecSession(pulumi.dynamic.Resource, module="telnyx", name="SiprecSessio
     matters, and two forks of a call for a moment are harmless. No API reads a session back, so `pulumi refresh` asks
     about its call instead: once the call has ended, the session leaves the state. Inputs are checked at preview, with
     no API key needed.
+
+    If the new session cannot start, the old one keeps recording and stays in the state. To stop the old session before
+    starting the new one (accepting a gap, e.g. when Telnyx refuses a second session on the call), set the resource
+    option `deleteBeforeReplace`. A start the SRS refuses fails `up`, naming the connector and the SIP answer.
     """
 
     account_sid: pulumi.Output[str]
@@ -103,7 +108,7 @@ class SiprecSession(pulumi.dynamic.Resource, module="telnyx", name="SiprecSessio
     """
     call_sid: pulumi.Output[str]
     """Id of the live TeXML call to record, e.g. `v3:9X2vx...` or a `TexmlCall`'s `call_sid`; same rule as
-    `account_sid`.
+    `account_sid`. Once that call has ended, `up` fails with "call ... has ended": point `call_sid` at a live call.
     """
     connector_name: pulumi.Output[str]
     """Name of the SIPREC connector (your Session Recording Server) that receives the media."""

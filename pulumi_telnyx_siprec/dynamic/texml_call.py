@@ -53,8 +53,8 @@ class TexmlCallArgs:
     :param status_callback_event: (optional) Which events go to `status_callback`, space separated (Telnyx's default:
         `completed`). Any of `initiated`, `ringing`, `answered`, `completed`, separated by spaces.
     :param wait_until_answered: (optional) `up` waits until the call is answered (and fails if it is busy, unanswered or
-        fails), so that resources using `call_sid` find a live call; false returns as soon as the call is queued.
-        Default: `true`.
+        fails), so that resources using `call_sid` find a live call; false returns as soon as the call is queued. A call
+        still ringing `timeout` + 15 s later is hung up and fails `up`. Default: `true`.
     """
 
     connection_id: pulumi.Input[str]
@@ -93,7 +93,8 @@ class TexmlCallArgs:
     """
     wait_until_answered: pulumi.Input[bool] | None = None
     """`up` waits until the call is answered (and fails if it is busy, unanswered or fails), so that resources using
-    `call_sid` find a live call; false returns as soon as the call is queued. Default: `true`.
+    `call_sid` find a live call; false returns as soon as the call is queued. A call still ringing `timeout` + 15 s
+    later is hung up and fails `up`. Default: `true`.
     """
 
 
@@ -102,7 +103,8 @@ class TexmlCall(pulumi.dynamic.Resource, module="telnyx", name="TexmlCall"):
     `pulumi refresh` drops it once it has ended. Any change of input places a new call.
 
     Give its `call_sid` to a `SiprecSession` to record it. The create is never repeated: a lost answer fails, saying how
-    to find and hang up the call it may have placed.
+    to find and hang up the call it may have placed. Preview works with its `call_sid` still unknown. Once the call has
+    ended, `pulumi refresh` drops it, and the sessions on it leave the state with it.
     """
 
     connection_id: pulumi.Output[str]
@@ -141,7 +143,8 @@ class TexmlCall(pulumi.dynamic.Resource, module="telnyx", name="TexmlCall"):
     """
     wait_until_answered: pulumi.Output[bool]
     """`up` waits until the call is answered (and fails if it is busy, unanswered or fails), so that resources using
-    `call_sid` find a live call; false returns as soon as the call is queued. Default: `true`.
+    `call_sid` find a live call; false returns as soon as the call is queued. A call still ringing `timeout` + 15 s
+    later is hung up and fails `up`. Default: `true`.
     """
     call_sid: pulumi.Output[str]
     """The call's id (`v3:...`); also the resource id. Pass it to a `SiprecSession`'s `call_sid`."""

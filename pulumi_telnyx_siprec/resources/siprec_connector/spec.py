@@ -13,7 +13,8 @@ SPEC = ResourceSpec(
     description=(
         "A Telnyx SIPREC connector: where the sessions that name it send their media (your Session Recording "
         "Server).\n\n"
-        "A new `name` replaces it; `host`, `port` and `app_subdomain` change in place. `pulumi refresh` reads it back "
+        "A new `name` replaces it, the new connector created before the old one is deleted, so sessions can move; "
+        "`host`, `port` and `app_subdomain` change in place. `pulumi refresh` reads it back "
         "from Telnyx, so changes made in the portal show up, and a connector deleted there leaves the state."
     ),
     inputs=FieldSet(
@@ -34,7 +35,9 @@ SPEC = ResourceSpec(
             ),
             Field(
                 "app_subdomain", Kind.STRING, wire_key="app_subdomain", rules=(non_empty,),
-                doc="Optional application subdomain.",
+                doc="Optional application subdomain. It cannot be cleared through the API: removing it from the "
+                    "program leaves the connector's value as it is (and is not shown as a change); clear it in the "
+                    "portal, or give the connector a new `name`.",
             ),
         ),
     ),

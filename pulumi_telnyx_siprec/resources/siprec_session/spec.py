@@ -25,7 +25,11 @@ SPEC = ResourceSpec(
         "Any change of input replaces the session, the new one first: for compliance recording a gap is the "
         "failure that matters, and two forks of a call for a moment are harmless. No API reads a session back, so "
         "`pulumi refresh` asks about its call instead: once the call has ended, the session leaves the state. "
-        "Inputs are checked at preview, with no API key needed."
+        "Inputs are checked at preview, with no API key needed.\n\n"
+        "If the new session cannot start, the old one keeps recording and stays in the state. To stop the old "
+        "session before starting the new one (accepting a gap, e.g. when Telnyx refuses a second session on the "
+        "call), set the resource option `deleteBeforeReplace`. A start the SRS refuses fails `up`, naming the "
+        "connector and the SIP answer."
     ),
     inputs=FieldSet(
         resource="SiprecSession",
@@ -34,7 +38,8 @@ SPEC = ResourceSpec(
             Field(
                 "call_sid", Kind.STRING, required=True, rules=(url_path_id,),
                 doc="Id of the live TeXML call to record, e.g. `v3:9X2vx...` or a `TexmlCall`'s `call_sid`; same "
-                    "rule as `account_sid`.",
+                    "rule as `account_sid`. Once that call has ended, `up` fails with \"call ... has ended\": point "
+                    "`call_sid` at a live call.",
             ),
             Field(
                 "connector_name", Kind.STRING, wire_key="ConnectorName", required=True, rules=(non_empty,),

@@ -13,7 +13,7 @@ from ...client.errors import NotFoundError, TelnyxError
 from ...telnyx_api import ENDED_CALL_STATUSES
 from ..operations import Created, Found, ResourceOperations, required_from_state
 from ..texml import JUST_STARTED_SECONDS, seconds_since
-from .spec import SPEC
+from .spec import DEFAULT_RING_SECONDS, RING_MARGIN_SECONDS, SPEC
 
 if TYPE_CHECKING:
     from ...client.models import CallInfo
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pulumi_telnyx_siprec.call")
 
-RING_MARGIN_SECONDS = 15.0
-"""How much longer than the call's ring `timeout` an `up` waits for an answer before giving up."""
-DEFAULT_RING_SECONDS = 30
-"""Telnyx's default `Timeout` (docs/telnyx-api.md section 1b)."""
 POLL_SECONDS = 0.5
 
 

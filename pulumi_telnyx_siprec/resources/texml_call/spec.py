@@ -25,6 +25,10 @@ from ..spec import OutputField, ResourceSpec
 from ..texml import ACCOUNT_SID_FIELD
 
 CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
+DEFAULT_RING_SECONDS = 30
+"""Telnyx's default `Timeout` (docs/telnyx-api.md section 1b)."""
+RING_MARGIN_SECONDS = 15
+"""How much longer than the call's ring `timeout` an `up` waits for an answer before giving up."""
 
 SPEC = ResourceSpec(
     name="TexmlCall",
@@ -33,7 +37,8 @@ SPEC = ResourceSpec(
         "An outbound TeXML call: `pulumi up` places it (and waits until it is answered), `pulumi destroy` hangs it "
         "up, `pulumi refresh` drops it once it has ended. Any change of input places a new call.\n\n"
         "Give its `call_sid` to a `SiprecSession` to record it. The create is never repeated: a lost answer fails, "
-        "saying how to find and hang up the call it may have placed."
+        "saying how to find and hang up the call it may have placed. Preview works with its `call_sid` still "
+        "unknown. Once the call has ended, `pulumi refresh` drops it, and the sessions on it leave the state with it."
     ),
     inputs=FieldSet(
         resource="TexmlCall",
@@ -72,7 +77,8 @@ SPEC = ResourceSpec(
             ),
             Field(
                 "timeout", Kind.INTEGER, wire_key="Timeout", rules=(whole_number_in((5, 120)),),
-                doc="Seconds to let the call ring before giving up, 5..120 (Telnyx's default: 30).",
+                doc=f"Seconds to let the call ring before giving up, 5..120 (Telnyx's default: "
+                    f"{DEFAULT_RING_SECONDS}).",
             ),
             Field(
                 "time_limit", Kind.INTEGER, wire_key="TimeLimit", rules=(whole_number_in((30, 14400)),),
@@ -99,7 +105,8 @@ SPEC = ResourceSpec(
             Field(
                 "wait_until_answered", Kind.BOOLEAN, default=True,
                 doc="`up` waits until the call is answered (and fails if it is busy, unanswered or fails), so that "
-                    "resources using `call_sid` find a live call; false returns as soon as the call is queued.",
+                    "resources using `call_sid` find a live call; false returns as soon as the call is queued. A call "
+                    f"still ringing `timeout` + {RING_MARGIN_SECONDS} s later is hung up and fails `up`.",
             ),
         ),
     ),

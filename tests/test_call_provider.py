@@ -15,7 +15,11 @@ from pulumi_telnyx_siprec import TexmlCallProvider
 from pulumi_telnyx_siprec.configuration.clients import build_client
 from pulumi_telnyx_siprec.configuration.settings import ProviderSettings
 from pulumi_telnyx_siprec.emulator import Behaviour, Emulator
-from pulumi_telnyx_siprec.resources.texml_call.operations import CallNotAnsweredError, CallOperations
+from pulumi_telnyx_siprec.resources.texml_call.operations import (
+    CallNotAnsweredError,
+    CallOperations,
+    CallUnconfirmedError,
+)
 from tests.support import checks
 from tests.support.provider_server import ProviderServer
 from tests.support.samples import ACCOUNT_SID, API_KEY
@@ -155,6 +159,42 @@ def test_a_call_that_rings_too_long_is_hung_up_and_fails_create(emulator: Emulat
         ops.create(ops.checked({**REQUIRED, "timeout": 5}))
     [call] = emulator.state()["calls"].values()
     assert call["status"] == "canceled"
+
+
+def _ops_with_a_fake_clock(emulator: Emulator, *, max_retry_wait: str = "0") -> CallOperations:
+    settings = ProviderSettings.resolve(lambda key: {"telnyx:apiKey": API_KEY, "telnyx:baseUrl": emulator.base_url,
+                                                     "telnyx:maxRetryWait": max_retry_wait}.get(key))
+    client = build_client(settings)
+    clock = [0.0]
+    return CallOperations(settings, lambda: client, sleep=lambda s: clock.__setitem__(0, clock[0] + s),
+                          clock=lambda: clock[0])
+
+
+def test_a_call_whose_answer_cannot_be_read_is_hung_up_and_the_error_names_it(emulator: Emulator) -> None:
+    emulator.inject("call.fetch", "status", status=503, count=100)
+    ops = _ops_with_a_fake_clock(emulator)
+    with pytest.raises(CallUnconfirmedError) as caught:
+        ops.create(ops.checked(REQUIRED))
+    [(call_sid, call)] = emulator.state()["calls"].items()
+    assert str(caught.value).startswith(f"the call from '+15550100001' to '+15550100002' ({call_sid}) was placed, "
+                                        "but whether it was answered could not be read: fetch call failed: GET ")
+    assert str(caught.value).endswith("answered 503: [10007] Unexpected error: injected fault: 503; it was hung up")
+    assert call["status"] in ("canceled", "completed"), "nothing left ringing that the state does not know"
+
+
+def test_a_call_that_cannot_be_read_nor_hung_up_is_named_with_how_to_end_it(emulator: Emulator) -> None:
+    emulator.inject("call.fetch", "status", status=503, count=100)
+    emulator.inject("call.update", "status", status=503, count=100)
+    ops = _ops_with_a_fake_clock(emulator)
+    with pytest.raises(CallUnconfirmedError) as caught:
+        ops.create(ops.checked(REQUIRED))
+    [call_sid] = emulator.state()["calls"]
+    message = str(caught.value)
+    assert f"({call_sid}) was placed, but whether it was answered could not be read" in message
+    assert message.endswith(
+        f"so it may still be up, and the state does not hold it: end it with POST Status=completed to "
+        f"{emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{call_sid}, or in the Mission "
+        "Control portal")
 
 
 def test_without_waiting_create_returns_the_queued_call(emulator: Emulator) -> None:

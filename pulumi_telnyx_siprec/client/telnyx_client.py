@@ -263,6 +263,10 @@ class TelnyxClient:
         )
         return CallMayExistError(message)
 
+    def call_url(self, account_sid: str, call_sid: str) -> str:
+        """The URL of a TeXML call, for messages that say how to end it."""
+        return self.base_url + call_path(account_sid, call_sid)
+
     def get_call(self, account_sid: str, call_sid: str, *, just_placed: bool = False) -> CallInfo:
         """Fetches a TeXML call (its `status` says whether it has ended). Raises `NotFoundError` if unknown.
 

@@ -29,6 +29,10 @@ class CallNotAnsweredError(TelnyxError):
     """The test call ended without being answered (busy, no answer, failed), or rang too long."""
 
 
+class CallUnconfirmedError(TelnyxError):
+    """The test call was placed, but whether it was answered could not be read; `up` does not keep it."""
+
+
 class CallOperations(ResourceOperations):
     """Any input change replaces the call (a placed call cannot be changed). The create is never repeated: a lost
     answer fails, saying how to find and hang up the call it may have placed."""
@@ -60,8 +64,15 @@ class CallOperations(ResourceOperations):
                          inputs: Mapping[str, Any]) -> CallInfo:
         deadline = self._clock() + inputs.get("timeout", DEFAULT_RING_SECONDS) + RING_MARGIN_SECONDS
         while True:
-            with self.explained_errors():
-                call = client.get_call(account_sid, call_sid, just_placed=True)
+            try:
+                with self.explained_errors():
+                    call = client.get_call(account_sid, call_sid, just_placed=True)
+            except TelnyxError as err:
+                # The call exists (its create was answered) but the state will not hold it: `up` fails. So that
+                # nothing is left ringing that nobody tracks, it is hung up, or the error says how to end it.
+                raise self._given_up(client, account_sid, call_sid, CallUnconfirmedError(
+                    f"the call from {inputs['from_']!r} to {inputs['to']!r} ({call_sid}) was placed, but whether it "
+                    f"was answered could not be read: {err}")) from None
             if call.status in ENDED_CALL_STATUSES:
                 raise CallNotAnsweredError(
                     f"the call from {inputs['from_']!r} to {inputs['to']!r} ({call_sid}) ended without being "
@@ -71,20 +82,28 @@ class CallOperations(ResourceOperations):
             if call.status not in ("queued", "ringing", "initiated"):
                 return call
             if self._clock() >= deadline:
-                self._hang_up_quietly(client, account_sid, call_sid)
-                raise CallNotAnsweredError(
+                raise self._given_up(client, account_sid, call_sid, CallNotAnsweredError(
                     f"the call from {inputs['from_']!r} to {inputs['to']!r} ({call_sid}) was still "
                     f"`{call.status}` after {inputs.get('timeout', DEFAULT_RING_SECONDS)} s of ringing and "
-                    f"{RING_MARGIN_SECONDS:g} s more; it was hung up"
-                )
+                    f"{RING_MARGIN_SECONDS:g} s more"))
             self._sleep(POLL_SECONDS)
 
     @staticmethod
-    def _hang_up_quietly(client: TelnyxClient, account_sid: str, call_sid: str) -> None:
+    def _given_up(client: TelnyxClient, account_sid: str, call_sid: str, failure: TelnyxError) -> TelnyxError:
+        """`failure`, for a call `up` will not keep, once the call is hung up; its message says whether it was, and
+        how to end it when it could not be."""
         try:
             client.hang_up(account_sid, call_sid)
+        except NotFoundError:
+            outcome = "it has ended already"
         except TelnyxError as err:
-            log.warning("could not hang up call %s after it rang too long: %s", call_sid, err)
+            log.warning("could not hang up call %s: %s", call_sid, err)
+            outcome = (f"hanging it up failed too ({err}), so it may still be up, and the state does not hold it: "
+                       f"end it with POST Status=completed to {client.call_url(account_sid, call_sid)}, or in the "
+                       "Mission Control portal")
+        else:
+            outcome = "it was hung up"
+        return type(failure)(f"{failure}; {outcome}")
 
     @staticmethod
     def _read_outputs(call: CallInfo) -> dict[str, Any]:

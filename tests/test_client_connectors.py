@@ -8,6 +8,7 @@ import responses
 
 from pulumi_telnyx_siprec.client.errors import (
     ConflictError,
+    ConnectorMayExistError,
     InvalidRequestError,
     NotFoundError,
     TelnyxError,
@@ -54,13 +55,13 @@ def test_create_posts_the_json_fields_and_reads_the_data_envelope(client: Telnyx
 def test_a_taken_name_is_a_conflict_that_says_what_to_do(client: TelnyxClient) -> None:
     responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012", "title": "Already exists",
                                                              "source": {"pointer": "/name"}}]})
-    responses.get(SRS, json={"data": DATA})
+    responses.get(SRS, json={"data": {**DATA, "port": 5080}})
     with pytest.raises(ConflictError) as caught:
         client.create_connector(BODY)
     assert str(caught.value) == (
         "create SIPREC connector failed: POST /siprec_connectors answered 422: [10012] Already exists (at /name); "
-        "a connector named 'test-srs' already exists: choose another `name`, or delete that connector if nothing "
-        "uses it"
+        "a connector named 'test-srs' already exists with other settings (host 'srs.example.com', port 5080): "
+        "choose another `name`, or delete that connector if nothing uses it"
     )
     assert [c.request.method for c in responses.calls] == ["POST", "GET"]
 
@@ -71,7 +72,7 @@ def test_a_taken_name_in_the_connector_endpoints_documented_422_shape_is_a_confl
     responses.post(CONNECTORS, status=422, json={"errors": [{
         "code": 422, "title": "Unprocessable Entity", "detail": "name has already been taken",
         "source": {"pointer": "/name"}}]})
-    responses.get(SRS, json={"data": DATA})
+    responses.get(SRS, json={"data": {**DATA, "app_subdomain": "other"}})
     with pytest.raises(ConflictError, match=r"answered 422: \[422\] Unprocessable Entity: name has already been "
                                             r"taken \(at /name\); a connector named 'test-srs' already exists"):
         client.create_connector(BODY)
@@ -112,6 +113,31 @@ def test_a_duplicate_after_a_lost_answer_is_our_own_connector(client: TelnyxClie
     responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012"}]})
     responses.get(SRS, json={"data": DATA})
     assert client.create_connector(BODY).port == 5060
+
+
+@responses.activate
+def test_a_taken_name_with_exactly_these_settings_is_adopted(client: TelnyxClient) -> None:
+    """An earlier `up` whose create answer was lost, and whose read-back failed, left this connector behind."""
+    responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012", "source": {"pointer": "/name"}}]})
+    responses.get(SRS, json={"data": {**DATA, "host": "SRS.example.com"}})
+    assert client.create_connector(BODY).name == "test-srs"
+    assert [c.request.method for c in responses.calls] == ["POST", "GET"]
+
+
+@responses.activate
+def test_a_lost_create_whose_read_back_fails_says_the_connector_may_exist(client: TelnyxClient) -> None:
+    responses.post(CONNECTORS, status=502, json={"errors": [{"code": "10007", "title": "Bad gateway"}]})
+    responses.get(SRS, status=503, json={"errors": [{"code": "10007", "title": "Unavailable"}]})
+    with pytest.raises(ConnectorMayExistError) as caught:
+        client.create_connector(BODY)
+    assert str(caught.value) == (
+        "create SIPREC connector failed: POST /siprec_connectors answered 502: [10007] Bad gateway (tried once); "
+        "reading the connector back failed too (read SIPREC connector failed: GET /siprec_connectors/test-srs "
+        "answered 503: [10007] Unavailable), so connector 'test-srs' may have been created. Repeating the create "
+        "takes a connector with this name and these settings as its own; or delete it "
+        f"({CONNECTORS}/test-srs) if nothing uses it")
+    assert [c.request.method for c in responses.calls] == ["POST", "GET", "GET", "GET"], (
+        "no second create; the read-back retried within the budget")
 
 
 @responses.activate

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import requests
 import responses
 from pulumi.dynamic import Config, ConfigureRequest
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
 from pulumi_telnyx_siprec import SiprecConnectorProvider
-from pulumi_telnyx_siprec.client.errors import ConflictError
+from pulumi_telnyx_siprec.client.errors import ConflictError, ConnectorMayExistError
 from tests.support.samples import API_KEY, CONNECTOR_DATA, CONNECTOR_INPUTS, sent_json
 
 unknown: Callable[[], Unknown] = Unknown
@@ -66,9 +67,23 @@ def test_create_returns_the_name_as_id_and_complete_outputs() -> None:
 @responses.activate
 def test_a_taken_name_fails_create_with_advice() -> None:
     responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012", "title": "Already exists"}]})
-    responses.get(SRS, json={"data": DATA})
+    responses.get(SRS, json={"data": {**DATA, "host": "elsewhere.example.com"}})
     with pytest.raises(ConflictError, match="choose another `name`"):
         configured().create(INPUTS)
+
+
+@responses.activate
+def test_a_create_that_may_have_happened_says_to_run_up_again_and_the_next_up_adopts_it() -> None:
+    responses.post(CONNECTORS, status=503, json={"errors": [{"code": "10007"}]})
+    responses.get(SRS, body=requests.ConnectionError("connection reset"))
+    provider = configured()
+    with pytest.raises(ConnectorMayExistError) as caught:
+        provider.create(INPUTS)
+    assert str(caught.value).endswith(" if nothing uses it. Run `pulumi up` again: it adopts the connector if it "
+                                      "was created with these settings")
+    responses.post(CONNECTORS, status=422, json={"errors": [{"code": "10012", "source": {"pointer": "/name"}}]})
+    responses.get(SRS, json={"data": DATA})
+    assert provider.create(INPUTS).id == "test-srs"
 
 
 @responses.activate

@@ -114,5 +114,9 @@ class CallMayExistError(MayExistError):
     """A call create may have placed a call (a second create would place a second call)."""
 
 
+class ConnectorMayExistError(MayExistError):
+    """A connector create may have created the connector, and reading it back failed too."""
+
+
 class ConfigurationError(TelnyxError):
     """The provider's settings are missing or invalid (API key, base URL, timeouts)."""

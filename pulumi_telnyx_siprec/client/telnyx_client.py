@@ -19,6 +19,7 @@ from .connection import DEFAULT_BASE_URL, REDACTED, api_key_problem, normalise_b
 from .errors import (
     CallMayExistError,
     ConflictError,
+    ConnectorMayExistError,
     InvalidRequestError,
     MayExistError,
     NotFoundError,
@@ -330,8 +331,10 @@ class TelnyxClient:
 
         A request whose answer was lost (5xx, timeout, dropped connection, unreadable answer) may have created the
         connector. Names are unique, so the connector is read back: found with these settings, it is the one
-        created; not found, the create is sent again, within the same retry budget. Raises `ConflictError` when
-        the name is taken already.
+        created; not found, the create is sent again, within the same retry budget. A connector that already has
+        the name and exactly these settings is taken as this create's (an earlier create whose answer was lost
+        made it, or it is indistinguishable from one). Raises `ConflictError` when the name is taken by a
+        connector with other settings, and `ConnectorMayExistError` when the outcome cannot be read.
         """
         operation = "create SIPREC connector"
         name = str(body["name"])
@@ -350,14 +353,15 @@ class TelnyxClient:
                 # says which.
                 if not isinstance(err, ConflictError) and not any(d.pointer == "/name" for d in err.details):
                     raise
-                existing = self._find_connector(name, budget)
+                existing = self._read_back(name, budget, lost, attempts)
                 if existing is None:
                     raise
-                if lost is not None and existing.matches(body):
-                    return existing  # our own create, whose answer was lost
+                if existing.matches(body):
+                    return existing
                 raise ConflictError(
-                    f"{err}; a connector named {name!r} already exists: choose another `name`, or delete that "
-                    "connector if nothing uses it", status=err.status, details=err.details,
+                    f"{err}; a connector named {name!r} already exists with other settings (host "
+                    f"{existing.host!r}, port {existing.port}): choose another `name`, or delete that connector if "
+                    "nothing uses it", status=err.status, details=err.details,
                 ) from None
             except (ServerError, UnexpectedResponseError) as err:
                 lost = err
@@ -365,7 +369,7 @@ class TelnyxClient:
                 if not err.request_sent:
                     raise
                 lost = err
-            existing = self._find_connector(name, budget)
+            existing = self._read_back(name, budget, lost, attempts)
             if existing is not None:
                 if existing.matches(body):
                     return existing
@@ -402,11 +406,23 @@ class TelnyxClient:
         path = f"{CONNECTORS_PATH}/{encode_segment(name)}"
         self._repeatable("delete SIPREC connector", "DELETE", path, empty_ok=True, accept=lambda _b: True)
 
-    def _find_connector(self, name: str, budget: RetryBudget) -> ConnectorInfo | None:
+    def _read_back(self, name: str, budget: RetryBudget, lost: TelnyxError | None, attempts: int
+                   ) -> ConnectorInfo | None:
+        """The connector named `name`, or None; when reading it fails after a create whose answer was lost
+        (`lost`), `ConnectorMayExistError`: nobody can tell whether that create happened."""
         try:
             return self.get_connector(name, budget)
         except NotFoundError:
             return None
+        except TelnyxError as err:
+            if lost is None:
+                raise
+            tried = "once" if attempts == 1 else f"{attempts} times"
+            raise ConnectorMayExistError(
+                f"{lost} (tried {tried}); reading the connector back failed too ({err}), so connector {name!r} may "
+                "have been created. Repeating the create takes a connector with this name and these settings as "
+                f"its own; or delete it ({self.base_url}{CONNECTORS_PATH}/{encode_segment(name)}) if nothing uses "
+                "it") from None
 
     def _connector(self, operation: str, method: str, path: str, response: Reply) -> ConnectorInfo:
         body = self._answers.json_object(operation, where(method, path), response)

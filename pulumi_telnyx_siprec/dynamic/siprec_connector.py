@@ -59,8 +59,9 @@ class SiprecConnector(pulumi.dynamic.Resource, module="telnyx", name="SiprecConn
     """A Telnyx SIPREC connector: where the sessions that name it send their media (your Session Recording Server).
 
     A new `name` replaces it, the new connector created before the old one is deleted, so sessions can move; `host`,
-    `port` and `app_subdomain` change in place. `pulumi refresh` reads it back from Telnyx, so changes made in the
-    portal show up, and a connector deleted there leaves the state.
+    `port` and `app_subdomain` change in place. A create that finds a connector of the same name with exactly these
+    settings adopts it (an interrupted `up` may have created it); `destroy` then deletes it. `pulumi refresh` reads it
+    back from Telnyx, so changes made in the portal show up, and a connector deleted there leaves the state.
     """
 
     name: pulumi.Output[str]

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ...client.errors import NotFoundError
+from ...client.errors import ConnectorMayExistError, NotFoundError
 from ..operations import Created, Found, ResourceOperations
 from .spec import SPEC
 
@@ -29,8 +29,12 @@ class ConnectorOperations(ResourceOperations):
     def create(self, props: Mapping[str, Any]) -> Created:
         """Creates the connector; the outputs are the checked inputs plus what Telnyx added."""
         inputs = self.checked(props)
-        with self.explained_errors():
-            info = self.client().create_connector(self.inputs.to_json(inputs))
+        try:
+            with self.explained_errors():
+                info = self.client().create_connector(self.inputs.to_json(inputs))
+        except ConnectorMayExistError as err:
+            raise ConnectorMayExistError(f"{err}. Run `pulumi up` again: it adopts the connector if it was created "
+                                         "with these settings") from None
         return Created(info.name, self.outputs_of(inputs, _output_values(info)))
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found | None:  # noqa: ARG002

@@ -14,7 +14,9 @@ SPEC = ResourceSpec(
         "A Telnyx SIPREC connector: where the sessions that name it send their media (your Session Recording "
         "Server).\n\n"
         "A new `name` replaces it, the new connector created before the old one is deleted, so sessions can move; "
-        "`host`, `port` and `app_subdomain` change in place. `pulumi refresh` reads it back "
+        "`host`, `port` and `app_subdomain` change in place. A create that finds a connector of the same name with "
+        "exactly these settings adopts it (an interrupted `up` may have created it); `destroy` then deletes it. "
+        "`pulumi refresh` reads it back "
         "from Telnyx, so changes made in the portal show up, and a connector deleted there leaves the state."
     ),
     inputs=FieldSet(

@@ -362,7 +362,8 @@ def test_an_error_is_our_message_alone(session_plugin: PluginServer, emulator: E
 def test_a_bad_max_concurrency_fails_configure_naming_the_key() -> None:
     with PluginServer() as server, pytest.raises(ProviderCallError) as caught:
         server.configure({"apiKey": API_KEY, "maxConcurrency": "0"})
-    assert caught.value.details == "config `telnyx-siprec:maxConcurrency` must be a whole number >= 1, got '0'"
+    assert caught.value.details == ("config `telnyx-siprec:maxConcurrency` must be a whole number between 1 and 1024, "
+                                    "got '0'")
 
 
 def test_the_key_never_reaches_a_response_or_the_log(emulator: Emulator) -> None:

@@ -351,8 +351,9 @@ def test_the_default_base_url_is_telnyx() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("telnyx:readTimeout", "soon", "config `telnyx:readTimeout` must be a number >= 0.001, got 'soon'"),
-        ("telnyx:maxRetries", "2.5", "config `telnyx:maxRetries` must be a whole number >= 0, got '2.5'"),
+        ("telnyx:readTimeout", "soon",
+         "config `telnyx:readTimeout` must be a number between 0.001 and 3600, got 'soon'"),
+        ("telnyx:maxRetries", "2.5", "config `telnyx:maxRetries` must be a whole number between 0 and 100, got '2.5'"),
         ("telnyx:baseUrl", "api.telnyx.com", "config `telnyx:baseUrl`: the Telnyx base URL must be an absolute "
                                              "http(s) URL (the API root), got 'api.telnyx.com'"),
     ],
@@ -383,3 +384,19 @@ def test_the_pickled_provider_is_a_small_reference_without_secrets() -> None:
 
 def test_nothing_is_stored_on_a_new_provider() -> None:
     assert vars(SiprecSessionProvider()) == {}
+
+
+@pytest.mark.parametrize(("key", "value", "message"), [
+    ("telnyx:readTimeout", "1e300", "config `telnyx:readTimeout` must be a number between 0.001 and 3600, got '1e300'"),
+    ("telnyx:connectTimeout", "86400", "config `telnyx:connectTimeout` must be a number between 0.001 and 3600, got "
+                                       "'86400'"),
+    ("telnyx:maxRetries", "1e9", "config `telnyx:maxRetries` must be a whole number between 0 and 100, got '1e9'"),
+    ("telnyx:maxRetryWait", "inf", "config `telnyx:maxRetryWait` must be a number between 0 and 86400, got 'inf'"),
+])
+def test_numeric_settings_past_their_range_fail_naming_the_key_not_with_a_bare_overflow(
+        key: str, value: str, message: str) -> None:
+    provider = SiprecSessionProvider()
+    provider.configure(ConfigureRequest(Config({"telnyx:apiKey": API_KEY, key: value}, "t")))
+    with pytest.raises(ConfigurationError) as caught:
+        provider.create(provider.check({}, session_inputs()).inputs)
+    assert str(caught.value) == message

@@ -32,9 +32,19 @@ class Setting:
     client's."""
     integer: bool = False
     minimum: float = 0.0
+    maximum: float = 0.0
+    """For numeric settings, the largest value taken: past it a value is a mistake (and a timeout past what a
+    socket can hold would fail every request with a bare OverflowError)."""
     secret: bool = False
     placeholder: str = "<value>"
     """What `pulumi config set` advice shows for the value."""
+
+    @property
+    def described(self) -> str:
+        """What it does, with the values a numeric setting takes."""
+        if self.client_option is None and not self.integer:
+            return self.doc
+        return f"{self.doc} From {self.minimum:g} to {self.maximum:g}."
 
     @property
     def config_key(self) -> str:
@@ -51,16 +61,16 @@ BASE_URL = Setting(
 )
 NUMERIC_SETTINGS = (
     Setting("connectTimeout", "TELNYX_CONNECT_TIMEOUT", "Seconds to wait for a connection.",
-            client_option=("timeouts", "connect"), minimum=0.001),
+            client_option=("timeouts", "connect"), minimum=0.001, maximum=3600),
     Setting("readTimeout", "TELNYX_READ_TIMEOUT", "Seconds to wait for each read of an answer.",
-            client_option=("timeouts", "read"), minimum=0.001),
+            client_option=("timeouts", "read"), minimum=0.001, maximum=3600),
     Setting("maxRetries", "TELNYX_MAX_RETRIES",
             "Retries one operation may make in all, across its requests (0 disables).",
-            client_option=("retry", "attempts"), integer=True),
+            client_option=("retry", "attempts"), integer=True, maximum=100),
     Setting("maxRetryWait", "TELNYX_MAX_RETRY_WAIT",
             "Seconds one operation may spend waiting, at most, whatever Telnyx asks for: between its retries, and "
             "for a rate-limit pause another operation met.",
-            client_option=("retry", "max_total_wait")),
+            client_option=("retry", "max_total_wait"), maximum=86400),
 )
 ALL_SETTINGS = (API_KEY, BASE_URL, *NUMERIC_SETTINGS)
 MAX_CONCURRENCY = Setting(
@@ -68,7 +78,7 @@ MAX_CONCURRENCY = Setting(
     "Provider plugin only: most Telnyx operations it runs at once (each holds a worker thread while it waits).",
     # As many as `pulumi up --parallel 64` asks for at once: with 32, 100 creates at 200 ms took 4 waves
     # (benchmarks/engine.py measured 1.31x the floor, 1.22x with 64).
-    default="64", integer=True, minimum=1,
+    default="64", integer=True, minimum=1, maximum=1024,
 )
 PLUGIN_SETTINGS = (*ALL_SETTINGS, MAX_CONCURRENCY)
 """The plugin's settings: the dynamic provider runs in Pulumi's own server, whose thread pool it cannot size."""
@@ -166,9 +176,11 @@ class ProviderSettings:
             value = float(text)
         except ValueError:
             value = math.nan
-        if not math.isfinite(value) or value < setting.minimum or (setting.integer and not value.is_integer()):
+        if (not math.isfinite(value) or not setting.minimum <= value <= setting.maximum
+                or (setting.integer and not value.is_integer())):
             kind = "a whole number" if setting.integer else "a number"
-            raise ConfigurationError(f"{self.source(setting)} must be {kind} >= {setting.minimum:g}, got {text!r}")
+            raise ConfigurationError(f"{self.source(setting)} must be {kind} between {setting.minimum:g} and "
+                                     f"{setting.maximum:g}, got {text[:40]!r}")
         return int(value) if setting.integer else value
 
     def client_options(self) -> dict[str, dict[str, float | int]]:

@@ -101,5 +101,6 @@ def settings_table() -> str:
             group, name = setting.client_option
             default = f"`{getattr(client_defaults[group], name):g}`"
         python = f"`{setting.config_key}`" if setting.client_option or setting.name in ("apiKey", "baseUrl") else "-"
-        rows.append(f"| {python} | `telnyx-siprec:{setting.name}` | `{setting.env_var}` | {default} | {setting.doc} |")
+        rows.append(f"| {python} | `telnyx-siprec:{setting.name}` | `{setting.env_var}` | {default} | "
+                    f"{setting.described} |")
     return "\n".join(rows)

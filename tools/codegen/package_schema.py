@@ -83,7 +83,7 @@ def enum_types() -> dict[str, Any]:
 
 def config_variable(setting: Setting) -> dict[str, Any]:
     kind = "integer" if setting.integer else "number" if setting.client_option else "string"
-    text = f"{setting.doc} Falls back to the environment variable `{setting.env_var}`"
+    text = f"{setting.described} Falls back to the environment variable `{setting.env_var}`"
     text += f", then `{setting.default}`." if setting.default is not None else "."
     prop: dict[str, Any] = {"type": kind, "description": text}
     if setting.secret:

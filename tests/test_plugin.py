@@ -438,3 +438,17 @@ def test_max_concurrency_bounds_the_calls_in_flight() -> None:
         # out, so at most twice the pool; without the bound all 32 would be in flight at once.
         assert max(state["counters"]["in_flight"] for state in seen) <= 2 * 4
         assert len({future.result().id for future in futures}) == 32
+
+
+@pytest.mark.parametrize("bad_id", ["", "..", "a/b"])
+def test_a_bad_id_from_the_state_fails_read_update_and_delete_clearly(plugin: PluginServer, bad_id: str) -> None:
+    server = plugin.typed(CONNECTOR)
+    state = {"name": "srs", "host": "srs.example.com", "port": 5060}
+    for call in (lambda: server.read(bad_id, state), lambda: server.delete(bad_id, state),
+                 lambda: server.update(bad_id, state, {**state, "port": 5061})):
+        with pytest.raises(ProviderCallError) as caught:
+            call()
+        assert caught.value.details.startswith("the state of this SiprecConnector has "), caught.value.details
+        assert "pulumi state delete <urn>" in caught.value.details
+        assert "Traceback" not in caught.value.details
+        assert "ValueError" not in caught.value.details

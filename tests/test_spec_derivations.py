@@ -96,3 +96,29 @@ def test_the_reference_page_has_a_row_for_every_property(spec: ResourceSpec) -> 
 def test_the_package_exports_each_resource_its_args_and_its_provider() -> None:
     expected = {f"{spec.name}{suffix}" for spec in SPECS for suffix in ("", "Args", "Provider")}
     assert expected | {"__version__"} == set(pulumi_telnyx_siprec.__all__)
+
+
+def test_schema_json_names_the_sdks_of_every_language_as_a_published_provider_would() -> None:
+    """Without these, an SDK generated from the schema (`pulumi package add`) is `@pulumi/telnyx-siprec` (Pulumi's
+    npm scope), `example.com/...` in Go and `Pulumi.TelnyxSiprec` (a reserved NuGet prefix), as tried with the
+    v3.274.1 code generators."""
+    language = SCHEMA["language"]
+    assert language["nodejs"]["packageName"] == "pulumi-telnyx-siprec"
+    repository = SCHEMA["repository"].removeprefix("https://")
+    assert language["go"]["importBasePath"] == f"{repository}/sdk/go/telnyxsiprec"
+    assert not language["go"]["importBasePath"].startswith("example.com/")
+    assert language["csharp"]["rootNamespace"] == "TelnyxSiprec"
+    assert language["python"]["packageName"] == "pulumi_telnyx_siprec_sdk", "never the dynamic package's import name"
+    assert SCHEMA["homepage"].startswith("https://")
+    assert SCHEMA["publisher"]
+    assert SCHEMA["license"] == "Apache-2.0"
+    assert "pluginDownloadURL" not in SCHEMA, "the plugin comes with pip; no URL serves it"
+
+
+def test_every_enum_value_has_a_name_for_the_sdks() -> None:
+    names = {value["value"]: value["name"] for enum in SCHEMA["types"].values() for value in enum["enum"]}
+    assert names["both_tracks"] == "BothTracks"
+    assert names["outbound_track"] == "OutboundTrack"
+    assert names["udp"] == "Udp"
+    assert names["GET"] == "Get"
+    assert all(name.isidentifier() and name[0].isupper() for name in names.values())

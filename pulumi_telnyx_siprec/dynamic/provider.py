@@ -94,7 +94,8 @@ class DynamicProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            found = self.ops().read(id_, _without_provider(props))
+            ops = self.ops()
+            found = ops.read(ops.resource_id(id_, "refreshed"), _without_provider(props))
         except SURFACED as err:
             raise err.with_traceback(None) from None
         if found is None:
@@ -103,13 +104,15 @@ class DynamicProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         try:
-            outputs = self.ops().update(id_, _without_provider(olds), _without_provider(news))
+            ops = self.ops()
+            outputs = ops.update(ops.resource_id(id_, "updated"), _without_provider(olds), _without_provider(news))
         except SURFACED as err:
             raise err.with_traceback(None) from None
         return UpdateResult(outputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         try:
-            self.ops().delete(id_, _without_provider(props))
+            ops = self.ops()
+            ops.delete(ops.resource_id(id_, "deleted"), _without_provider(props))
         except SURFACED as err:
             raise err.with_traceback(None) from None

@@ -164,7 +164,9 @@ class PluginProvider(Provider):
         """The resource as it is now; no id when it is gone (the engine then drops it from the state)."""
         kind, ops = self._ops(request.urn)
         props, _ = kind.names.from_wire(plain_map(request.properties))
-        found = await self._run(functools.partial(ops.read, request.resource_id, props))
+        with reported():
+            id_ = ops.resource_id(request.resource_id, "refreshed")
+        found = await self._run(functools.partial(ops.read, id_, props))
         if found is None:
             return ReadResponse(None, {}, {})
         return ReadResponse(found.id, property_map(kind.names.to_wire(found.outputs)),
@@ -177,13 +179,17 @@ class PluginProvider(Provider):
         if request.preview:
             kept = {name: olds[name] for name in ops.spec.unchanged_when_absent if name in olds and name not in news}
             return UpdateResponse(property_map(kind.names.to_wire(preview_outputs(ops, {**news, **kept}))))
-        outputs = await self._run(functools.partial(ops.update, request.resource_id, olds, news))
+        with reported():
+            id_ = ops.resource_id(request.resource_id, "updated")
+        outputs = await self._run(functools.partial(ops.update, id_, olds, news))
         return UpdateResponse(property_map(kind.names.to_wire(outputs)))
 
     async def delete(self, request: DeleteRequest) -> None:
         kind, ops = self._ops(request.urn)
         props, _ = kind.names.from_wire(plain_map(request.properties))
-        await self._run(functools.partial(ops.delete, request.resource_id, props))
+        with reported():
+            id_ = ops.resource_id(request.resource_id, "deleted")
+        await self._run(functools.partial(ops.delete, id_, props))
 
 
 def load_client_module() -> None:

@@ -21,7 +21,8 @@ from ..client.errors import (
     TelnyxTransportError,
 )
 from ..configuration.settings import API_KEY, BASE_URL, ProviderSettings
-from ..validation import CheckOutcome, Failure, FieldSet, never_unknown
+from ..validation import CheckOutcome, Failure, FieldSet, InvalidValueError, describe, never_unknown
+from ..validation.rules import url_path_id
 
 if TYPE_CHECKING:
     from ..client.telnyx_client import TelnyxClient
@@ -124,6 +125,14 @@ class ResourceOperations:
                            f"state. Set the key with `pulumi config set --secret {self.settings.config_key(API_KEY)} "
                            "<key>` instead, and take it out of the program")
 
+    def resource_id(self, id_: Any, action: str) -> str:
+        """The resource id the engine gave, checked before it goes into a request path; InputError when the state
+        holds one that cannot name a resource (empty, `..`, or with `/`)."""
+        if not isinstance(id_, str) or not id_:
+            raise InputError(f"the state of this {self.spec.name} has no id, so it cannot be {action}; if it is "
+                             "already gone, remove it from the state with `pulumi state delete <urn>`")
+        return _usable_id(id_, "the id", self.spec.name, action)
+
     def changed_inputs(self, olds: Mapping[str, Any], news: Mapping[str, Any], is_unknown: IsUnknown) -> list[str]:
         """The inputs whose new value differs from the state's, or is not known yet (state from an older
         version without a defaulted input counts as having the default)."""
@@ -223,13 +232,25 @@ def reworded(err: TelnyxAPIError, message: str) -> TelnyxAPIError:
 
 
 def required_from_state(props: Mapping[str, Any], key: str, resource: str, action: str) -> str:
-    """A value an operation needs from the state; InputError saying how to recover when it is missing."""
+    """An id an operation needs from the state; InputError saying how to recover when it is missing or cannot
+    name anything (it goes into a request path)."""
     value = props.get(key)
     if not isinstance(value, str) or not value:
         raise InputError(
             f"the state of this {resource} has no `{key}`, so it cannot be {action}; "
             "if it is already gone, remove it from the state with `pulumi state delete <urn>`"
         )
+    return _usable_id(value, f"`{key}`", resource, action)
+
+
+def _usable_id(value: str, what: str, resource: str, action: str) -> str:
+    try:
+        url_path_id(value)
+    except InvalidValueError as err:
+        raise InputError(
+            f"the state of this {resource} has {what} {describe(value)}, which {err.reason.removeprefix('must ')}"
+            f"... it cannot name one, so it cannot be {action}; if it is already gone, remove it from the state "
+            "with `pulumi state delete <urn>`") from None
     return value
 
 

@@ -25,6 +25,11 @@ SCHEMA_PATH = "pulumi_telnyx_siprec/plugin/schema.json"
 
 _PRIMITIVES = {Kind.STRING: "string", Kind.BOOLEAN: "boolean", Kind.INTEGER: "integer"}
 
+REPOSITORY = "github.com/pulumi-telnyx-siprec/pulumi-telnyx-siprec"
+"""Where the project lives, without a scheme: also the start of the Go import path. The owner is a placeholder
+(there is none yet), the GitHub organisation named after the project, so creating that organisation makes every
+name derived from it true. Change it here before the first release: Go programs import the path built from it."""
+
 
 def pascal(text: str) -> str:
     """`both_tracks` and `both-tracks` are `BothTracks`; `GET` is `Get`; `callSid` is `CallSid`."""
@@ -105,6 +110,11 @@ def package_schema() -> dict[str, Any]:
         "description": "Telnyx SIPREC sessions, SIPREC connectors and TeXML test calls as Pulumi resources.",
         "keywords": ["telnyx", "siprec", "category/infrastructure", "kind/native"],
         "license": "Apache-2.0",
+        "homepage": f"https://{REPOSITORY}",
+        "repository": f"https://{REPOSITORY}",
+        "publisher": "pulumi-telnyx-siprec",
+        # No `pluginDownloadURL`: `pip install pulumi-telnyx-siprec` installs the plugin; no URL serves it as a
+        # tarball, and the SDKs would carry the URL (pulumi-plugin.json `server`) for the engine to download from.
         "config": {"variables": variables},
         "provider": {
             "description": f"The {PACKAGE} provider; its settings fall back to TELNYX_* environment variables.",
@@ -114,9 +124,25 @@ def package_schema() -> dict[str, Any]:
         "types": enum_types(),
         "resources": {kind.spec.token: resource_spec(kind) for kind in RESOURCE_TYPES.values()},
         "language": {
+            # Unscoped, named as the PyPI distribution and the repository are: codegen's default is `@pulumi/`,
+            # Pulumi's own scope; `@telnyx/` is Telnyx's.
+            "nodejs": {"packageName": "pulumi-telnyx-siprec", "respectSchemaVersion": True},
+            # go.mod's module is this path less its last element (`.../sdk/go`), as in a repository's sdk/go/.
+            "go": {
+                "importBasePath": f"{REPOSITORY}/sdk/go/telnyxsiprec",
+                "generateResourceContainerTypes": True,
+                "respectSchemaVersion": True,
+            },
+            # The default root namespace `Pulumi` makes the assembly and NuGet id `Pulumi.TelnyxSiprec`, a prefix
+            # Pulumi reserves on nuget.org; this makes both `TelnyxSiprec.Pulumi`.
+            "csharp": {
+                "rootNamespace": "TelnyxSiprec",
+                "namespaces": {PACKAGE: "Pulumi"},
+                "respectSchemaVersion": True,
+            },
             # The Python distribution pulumi-telnyx-siprec already owns the import name `pulumi_telnyx_siprec`
             # (its dynamic providers); an SDK generated from this schema must not shadow it.
-            "python": {"packageName": "pulumi_telnyx_siprec_sdk"},
+            "python": {"packageName": "pulumi_telnyx_siprec_sdk", "respectSchemaVersion": True},
         },
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 import requests
 
 from pulumi_telnyx_siprec.emulator import Emulator, Limits
+from pulumi_telnyx_siprec.emulator.termination import TerminationSignals
 from tests.support.recording_server import Recorded, RecordingServer, Reply
 from tests.support.samples import ACCOUNT_SID, CALL_SID, start_answer, stop_answer
 
@@ -499,6 +501,38 @@ def test_the_cli_prints_its_base_url_serves_and_stops_cleanly(stop_signal: signa
         if process.poll() is None:
             process.kill()
         process.communicate(timeout=10)
+
+
+def test_the_cli_stops_on_signals_sent_back_to_back() -> None:
+    """The handler takes no lock: one that set a threading.Event could deadlock when a second signal found the main
+    thread inside Event.wait holding the event's lock (seen with two SIGTERMs a moment apart)."""
+    process = run_cli("--port", "0", "--api-key", KEY, "--no-sip")
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        for _ in range(3):
+            process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)
+
+
+def test_termination_signals_are_recorded_from_the_start_and_waited_for() -> None:
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        signals = TerminationSignals()
+        os.kill(os.getpid(), signal.SIGINT)  # before anyone waits: recorded, not lost, not fatal
+        assert signals.wait(poll=0.01) == signal.SIGINT
+        later = TerminationSignals()
+        sender = threading.Timer(0.05, lambda: os.kill(os.getpid(), signal.SIGTERM))
+        sender.start()
+        assert later.wait(poll=0.01) == signal.SIGTERM
+        sender.join()
+    finally:
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
 
 
 def test_latency_delays_every_api_answer_but_not_the_control_plane() -> None:

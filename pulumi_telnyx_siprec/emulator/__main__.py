@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import argparse
 import errno
-import signal
 import sys
-import threading
-from types import FrameType
 
 from . import Behaviour, Emulator
 from .api.state import CALL_OUTCOMES
 from .siprec import TIMER_B
+from .termination import TerminationSignals
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -89,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                         callback_failover_url=args.callback_failover_url, sip=not args.no_sip,
                         await_srs=not args.no_await_srs, allow_any_srs_host=args.allow_any_srs_host,
                         invite_timeout=args.invite_timeout)
+    signals = TerminationSignals()
     try:
         emulator.start()
     except OSError as err:
@@ -100,14 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"status callbacks are signed; verify with this Ed25519 public key (base64): {key}" if key else
           "status callbacks are not signed: install `cryptography` (pip install 'pulumi-telnyx-siprec[emulator]')",
           flush=True)
-    stopping = threading.Event()
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    stopping.wait()
+    signals.wait()
     emulator.stop()
     return 0
 

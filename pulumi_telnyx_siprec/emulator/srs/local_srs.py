@@ -20,13 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from ..sip.message import SipMessage, parse_message
@@ -39,6 +36,7 @@ from ..sip.recording_body import (
     parse_rs_metadata,
     parse_sdp,
 )
+from ..termination import TerminationSignals
 from .rtp_counter import RtpCounter
 from .sipp import Sipp, SippNotFoundError, SippResult, as_wire
 
@@ -392,13 +390,7 @@ def main(argv: Sequence[str] | None = None, prog: str = COMMAND) -> int:
                         help="SIPp stops taking sessions after this many (default 0: any number)")
     parser.add_argument("--report-file", type=Path, help="also write the report here, as JSON")
     args = parser.parse_args(argv)
-    done = threading.Event()
-
-    def finish(_signal: int, _frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGTERM, finish)
-    signal.signal(signal.SIGINT, finish)
+    signals = TerminationSignals()
     srs = LocalSrs(args.scenario, transport=args.transport, calls=args.calls)
     try:
         srs.start()
@@ -410,9 +402,7 @@ def main(argv: Sequence[str] | None = None, prog: str = COMMAND) -> int:
         return 1
     try:
         print(srs.host, srs.port, flush=True)
-        # A timed wait, so that the signal handler runs promptly in this (the main) thread.
-        while not done.wait(0.2):
-            pass
+        signals.wait()
         report = srs.stop()
     finally:
         srs.close()

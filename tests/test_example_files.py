@@ -55,11 +55,68 @@ def test_the_ci_workflow_uses_no_secret_on_pull_requests_and_always_destroys() -
     assert any("pulumi preview" in step.get("run", "") for step in emulator["steps"])
     assert telnyx["if"].startswith("github.event_name == 'push'")
     for job in (emulator, telnyx):
-        destroy = job["steps"][-1]
+        [destroy] = [step for step in job["steps"] if step.get("name") == "Destroy"]
         assert (destroy["if"], destroy["run"]) == ("always()", "pulumi destroy --yes --non-interactive")
+        after = job["steps"][job["steps"].index(destroy) + 1:]
+        assert all("pulumi " not in step.get("run", "") for step in after), "nothing after destroy touches the stack"
+        assert {"uses": "pulumi/actions@v6", "name": "Install the Pulumi CLI"} in job["steps"]
         for step in job["steps"]:
             if "run" in step:
                 subprocess.run(["bash", "-n"], input=step["run"], text=True, check=True)
+                assert "get.pulumi.com" not in step["run"], "the CLI comes from pulumi/actions"
+
+
+def emulator_job_step(name: str) -> str:
+    steps = yaml.safe_load((ROOT / "examples" / "ci" / "siprec-stack.yml").read_text())["jobs"]["emulator"]["steps"]
+    [step] = [step for step in steps if step.get("name") == name]
+    script: str = step["run"]
+    return script
+
+
+@pytest.mark.usefixtures("sipp")
+@pytest.mark.parametrize("recorded", [True, False], ids=["recorded", "nothing-recorded"])
+def test_the_ci_emulator_job_fails_unless_the_srs_received_the_recording(tmp_path: Path, recorded: bool) -> None:
+    """The job's own SRS steps, run as the runner runs them (bash, the stack's venv/bin/python, `pulumi config
+    set`, here a stand-in that records its arguments), around a session the emulator's SIPREC client sends or not."""
+    from pulumi_telnyx_siprec.emulator.siprec import SiprecUserAgent
+    from tests.support.sipp import recording_request, wait_until
+
+    (tmp_path / "venv" / "bin").mkdir(parents=True)
+    (tmp_path / "venv" / "bin" / "python").write_text(f'#!/usr/bin/env bash\nexec {sys.executable} "$@"\n')
+    (tmp_path / "venv" / "bin" / "python").chmod(0o755)
+    stand_ins = tmp_path / "bin"
+    stand_ins.mkdir()
+    (stand_ins / "pulumi").write_text('#!/usr/bin/env bash\necho "$*" >> pulumi.log\n')
+    (stand_ins / "pulumi").chmod(0o755)
+    env = {**os.environ, "PATH": f"{stand_ins}:{os.environ['PATH']}"}
+    start = emulator_job_step("Start a local SRS and the emulator").replace(
+        "venv/bin/python -m pip install --quiet 'cryptography>=42'", ": no pip here")
+    subprocess.run(["bash", "-e", "-c", start], cwd=tmp_path, env=env, check=True, timeout=60,
+                   stdout=subprocess.DEVNULL)
+    config = (tmp_path / "pulumi.log").read_text().splitlines()
+    srs_host, srs_port = (tmp_path / "srs.out").read_text().split()[:2]
+    assert config[:2] == [f"config set srsHost {srs_host}", f"config set srsPort {srs_port}"]
+    try:
+        if recorded:
+            with SiprecUserAgent() as agent:
+                handle = agent.start(recording_request(int(srs_port), srs_host=srs_host))
+                assert handle.wait_established(30).final_code == 200
+                assert wait_until(lambda: min(handle.outcome().rtp_packets) >= 1)
+                handle.stop()
+        check = subprocess.run(["bash", "-e", "-c", emulator_job_step(
+            "The SRS received the recording (INVITE, RTP on every stream, BYE)")], cwd=tmp_path, env=env,
+            capture_output=True, text=True, timeout=60, check=False)
+    finally:
+        emulators = subprocess.run(["pgrep", "-f", "--api-key KEYci-emulator-00000000"], capture_output=True,
+                                   text=True, check=False).stdout.split()
+        for pid in emulators:
+            os.kill(int(pid), 15)
+    if recorded:
+        assert check.returncode == 0, check.stderr
+        assert "received: 1 INVITE" in check.stdout
+    else:
+        assert check.returncode == 1
+        assert "local_srs: not recorded: expected 1 recording session(s), received 0" in check.stderr
 
 
 TAG_CHECK = "The tag is the package version"

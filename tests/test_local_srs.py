@@ -97,6 +97,45 @@ def test_the_command_receives_a_session_counts_its_rtp_and_reports_on_a_signal(
 
 
 @pytest.mark.usefixtures("sipp")
+@pytest.mark.parametrize("recorded", [True, False], ids=["recorded", "nothing-recorded"])
+def test_expect_recordings_makes_the_command_fail_unless_every_session_was_recorded_in_full(
+        agent: SiprecUserAgent, tmp_path: Path, recorded: bool) -> None:
+    process = subprocess.Popen([*COMMAND, "--expect-recordings", "1"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        host, port = first_line(process).split()
+        if recorded:
+            handle = agent.start(request(int(port), srs_host=host))
+            assert handle.wait_established(WAIT).final_code == 200
+            assert wait_until(lambda: min(handle.outcome().rtp_packets) >= 1)
+            handle.stop()
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=WAIT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    if recorded:
+        assert (process.returncode, err) == (0, "")
+    else:
+        assert process.returncode == 1
+        assert err == "local_srs: not recorded: expected 1 recording session(s), received 0\n"
+
+
+@pytest.mark.usefixtures("sipp")
+def test_a_refused_session_is_not_a_recording(agent: SiprecUserAgent) -> None:
+    with LocalSrs("busy", calls=1) as srs:
+        handle = agent.start(request(srs.port))
+        assert handle.wait_established(WAIT).final_code == 486
+        report = srs.wait(WAIT)
+    [session] = report.sessions
+    problems = report.recording_problems(1)
+    assert f"session 1 (Call-ID {session.call_id}): the SRS answered 486, not 200" in problems
+    assert f"session 1 (Call-ID {session.call_id}): no BYE" in problems
+    assert any(p.startswith("session 1") and "no RTP on stream" in p for p in problems)
+
+
+@pytest.mark.usefixtures("sipp")
 def test_a_busy_srs_reports_the_invite_its_486_and_the_ack(agent: SiprecUserAgent) -> None:
     # SIPp ends its one call once the ACK has come and its scenario's wait is over: stopping it as soon as the 486
     # reached us could cut SIPp off before it read the ACK.

@@ -134,6 +134,27 @@ class SrsReport:
             "problems": list(self.problems),
         }
 
+    def recording_problems(self, expected: int) -> list[str]:
+        """Why this is not `expected` complete recordings: each session answered 200 and ACKed, RTP on every one of
+        its streams, and a BYE. Empty when it is."""
+        problems = list(self.problems)
+        if len(self.sessions) != expected:
+            problems.append(f"expected {expected} recording session(s), received {len(self.sessions)}")
+        for number, session in enumerate(self.sessions, 1):
+            where = f"session {number} (Call-ID {session.call_id})"
+            if session.answer != 200:
+                problems.append(f"{where}: the SRS answered {session.answer or 'nothing'}, not 200")
+            if not session.acked:
+                problems.append(f"{where}: no ACK")
+            if not session.streams:
+                problems.append(f"{where}: no media stream offered")
+            problems += [f"{where}: no RTP on stream {stream.label or stream.port}" for stream in session.streams
+                         if stream.rtp_packets == 0]
+            if not session.bye:
+                problems.append(f"{where}: no BYE")
+            problems += [f"{where}: {problem}" for problem in session.problems]
+        return problems
+
     def text(self) -> str:
         """The report for people."""
         lines = [f"SRS report: scenario {self.scenario}, {self.transport} {self.host}:{self.port}, "
@@ -389,6 +410,9 @@ def main(argv: Sequence[str] | None = None, prog: str = COMMAND) -> int:
     parser.add_argument("--calls", type=int, default=0,
                         help="SIPp stops taking sessions after this many (default 0: any number)")
     parser.add_argument("--report-file", type=Path, help="also write the report here, as JSON")
+    parser.add_argument("--expect-recordings", type=int, metavar="N",
+                        help="exit 1, saying why, unless exactly N sessions were recorded in full: answered 200, "
+                             "ACKed, RTP on every stream, BYE (for CI jobs)")
     args = parser.parse_args(argv)
     signals = TerminationSignals()
     srs = LocalSrs(args.scenario, transport=args.transport, calls=args.calls)
@@ -409,6 +433,12 @@ def main(argv: Sequence[str] | None = None, prog: str = COMMAND) -> int:
     print(report.text(), flush=True)
     if args.report_file is not None:
         args.report_file.write_text(json.dumps(report.as_json(), indent=2) + "\n")
+    if args.expect_recordings is not None:
+        problems = report.recording_problems(args.expect_recordings)
+        for problem in problems:
+            print(f"local_srs: not recorded: {problem}", file=sys.stderr)
+        if problems:
+            return 1
     return 0
 
 

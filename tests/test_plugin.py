@@ -25,12 +25,11 @@ from pulumi_telnyx_siprec.emulator import Emulator
 from pulumi_telnyx_siprec.resources.spec import PACKAGE
 from pulumi_telnyx_siprec.telnyx_api import SIP_TRANSPORTS, TRACKS
 from tests.support.plugin_server import CALL, CONNECTOR, SESSION, PluginServer
-
-CC_SESSION, CC_CALL = "telnyx-siprec:index:CallControlSiprecSession", "telnyx-siprec:index:CallControlCall"
 from tests.support.provider_server import UNKNOWN, ProviderCallError
 from tests.support.samples import ACCOUNT_SID, API_KEY
 from tools.codegen.package_schema import package_schema
 
+CC_SESSION, CC_CALL = "telnyx-siprec:index:CallControlSiprecSession", "telnyx-siprec:index:CallControlCall"
 LIVE_CALL = "v3:plugin-live-call"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "yaml"
 

@@ -179,6 +179,10 @@ class Emulator:
         if self._effects is not None:
             self._effects.run(events)
 
+    def add_call_control_call(self, call_control_id: str) -> None:
+        """Adds an answered Call Control call by id (a fresh one, replacing any of that id)."""
+        self._call_control.add_call(call_control_id)
+
     def end_call_control_call(self, call_control_id: str, hangup_cause: str = "normal_clearing") -> None:
         """Ends a Call Control call as the far end hanging up would: `call.hangup`, and its SIPREC session stops
         (`siprec.stopped`, BYE to the SRS). KeyError if unknown or ended."""

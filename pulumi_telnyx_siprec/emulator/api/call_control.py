@@ -483,6 +483,16 @@ class CallControl:
             if found is not None:
                 found[1].sip.update(facts)
 
+    def add_call(self, call_control_id: str, connection_id: str = "emulator") -> None:
+        """Adds an answered call by id (replacing one of that id, sessions and all), as tests seed calls."""
+        with self.lock:
+            now = self._monotonic()
+            self.calls[call_control_id] = Call(
+                call_control_id=call_control_id, call_leg_id=str(uuid.uuid4()), call_session_id=str(uuid.uuid4()),
+                connection_id=connection_id, from_="+15550100001", to="+15550100002", client_state=None,
+                webhook_url=None, custom_headers={}, timeout_secs=None, time_limit_secs=None, dialed_at=now,
+                start_time=occurred_at(), state="answered", answered_at=now)
+
     def end_call(self, call_control_id: str, cause: str = "normal_clearing") -> list[Event]:
         """Ends a call as the far end hanging up would. KeyError if unknown or ended."""
         with self.lock:

@@ -87,7 +87,7 @@ class CallControlCallOperations(ResourceOperations):
                 return call
             if call is not None and call.ended:
                 raise CallNotAnsweredError(
-                    f"{described} ended without being answered (end_time {call.end_time}); Telnyx gives the reason "
+                    f"{described} ended without being answered; Telnyx gives the reason "
                     "(`user_busy`, `timeout`, `call_rejected`...) only in the `call.hangup` webhook's `hangup_cause`, "
                     "sent to `webhook_url` or the application's webhook URL. Check that `to` answers (or set "
                     "`wait_until_answered` to false to keep a call that is not answered yet)"

@@ -230,7 +230,8 @@ class CallControl:
             self._advance_all()  # its events are the clock's to send; a snapshot only looks
             now = self._monotonic()
             return {"call_control_calls": {
-                cid: {**call.to_json(now), "from": call.from_, "to": call.to, "state": call.state,
+                cid: {**call.to_json(now), "connection_id": call.connection_id, "from": call.from_, "to": call.to,
+                      "state": call.state,
                       "webhook_url": call.webhook_url, "custom_headers": dict(call.custom_headers),
                       "hangup_cause": call.hangup_cause,
                       "sessions": [{**s.to_json(), "sip": {**s.sip, **self.sip_view(s.sid)}} for s in call.sessions]}

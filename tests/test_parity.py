@@ -264,6 +264,11 @@ def end_cc_call(emulator: Emulator, call_control_id: str) -> None:
     emulator.end_call_control_call(call_control_id)
 
 
+def ended_cc_call(emulator: Emulator, call_control_id: str) -> None:
+    emulator.add_call_control_call(call_control_id)
+    emulator.end_call_control_call(call_control_id)
+
+
 def add_5060_connector(emulator: Emulator, _key: str) -> None:
     requests.post(f"{emulator.base_url}/siprec_connectors", timeout=10, headers={"Authorization": f"Bearer {API_KEY}"},
                   json={"name": "parity-cc-srs", "host": "srs.example.com", "port": 5060})
@@ -394,8 +399,7 @@ CASES = [
     Case("cc session gone with its call", CC_SESSION, CC_SESSION_INPUTS, create=True, before_create=revive_cc_call,
          gone=end_cc_call),
     Case("cc session on an ended call", CC_SESSION, {**CC_SESSION_INPUTS, "call_control_id": "v3:parity-cc-ended"},
-         create=True, before_create=lambda emulator, call: (emulator.add_call_control_call(call),
-                                                           emulator.end_call_control_call(call)) and None,
+         create=True, before_create=ended_cc_call,
          error="call 'v3:parity-cc-ended' has ended or Telnyx does not know it: a SIPREC session needs a live call; "
                "place a new call and set `call_control_id` to it"),
     Case("cc session secure on a port 5060 connector", CC_SESSION,

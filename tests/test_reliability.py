@@ -384,8 +384,8 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
     assert len(harness.cc_sessions()) <= 1, "no retry ever started a second Call Control session"
     assert len(harness.dialed()) <= 1, "no retry ever dialed a second call"
     if operation == "cc call dial" and fault not in DIAL_FAILS and FAULTS[fault]["kind"] != "status":
-        lookups = [r["route"] for r in harness.emulator.state()["requests"] if r["route"] == "call_control.active_calls"]
-        assert lookups == ["call_control.active_calls"], "the call whose dial answer was lost was looked up"
+        made = [r["route"] for r in harness.emulator.state()["requests"]]
+        assert made.count("call_control.active_calls") == 1, "the call whose dial answer was lost was looked up"
     if fault in WAIT_PER_429:
         faulted = [r for r in harness.emulator.state()["requests"] if r["fault"] == "status"]
         assert len(faulted) * WAIT_PER_429[fault] <= MAX_RETRY_WAIT

@@ -179,6 +179,14 @@ class Emulator:
         if self._effects is not None:
             self._effects.run(events)
 
+    def set_call_duration(self, seconds: float | None) -> None:
+        """How long after it is answered a Call Control call hangs up by itself (None: until hung up), from now on
+        (a call answered longer ago than that hangs up at once)."""
+        if seconds is not None and not seconds > 0:
+            raise ValueError(f"a call duration must be above 0 seconds, got {seconds:g}")
+        with self._state.lock:
+            self._call_control.call_duration = seconds
+
     def add_call_control_call(self, call_control_id: str) -> None:
         """Adds an answered Call Control call by id (a fresh one, replacing any of that id)."""
         self._call_control.add_call(call_control_id)

@@ -227,7 +227,7 @@ class CallControl:
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
-            self._advance_all()  # its events are the clock's to send; a snapshot only looks
+            # No moving on here: what that sets off (webhooks, BYEs) is the clock's or an operation's to deliver.
             now = self._monotonic()
             return {"call_control_calls": {
                 cid: {**call.to_json(now), "connection_id": call.connection_id, "from": call.from_, "to": call.to,

@@ -168,8 +168,9 @@ def test_one_session_per_call_a_stop_with_nothing_to_stop_and_repeated_commands(
 
 @pytest.mark.parametrize(("body", "expected"), [
     ({"to": None}, [("10004", "/to")]),
-    ({"to": "alice"}, [("10015", "/to")]),
-    ({"timeout_secs": 3}, [("10015", "/timeout_secs")]),
+    ({"to": "alice"}, [("10016", "/to")]),
+    ({"timeout_secs": 3}, [("10033", "/timeout_secs")]),
+    ({"connection_id": "a/b"}, [("10015", "/connection_id")]),
     ({"client_state": "not base64!"}, [("10015", "/client_state")]),
 ])
 def test_a_bad_dial_names_the_field(body: dict[str, Any], expected: list[tuple[str, str]]) -> None:

@@ -44,14 +44,21 @@ KEPT_COMMAND_IDS = 100
 TICK_SECONDS = 0.02
 
 # Call Control's 422 codes for an invalid parameter (the spec's `UnprocessableEntityResponse` examples): 10004
-# missing, 10032 not one of an enumeration, 10015 any other invalid value (its `invalid_connection_id` example).
+# missing, 10032 not one of an enumeration, 10016 a number not in E.164, 10033 a number out of its range, 10015 any
+# other invalid value (its `invalid_connection_id` example).
 _CODES = {Problem.MISSING: ("10004", "Missing required parameter"),
           Problem.CHOICE: ("10032", "Invalid enumerated value")}
+_VALUE_CODES = {"to": ("10016", "Phone number must be in +E164 format"),
+                "from": ("10016", "Phone number must be in +E164 format"),
+                "timeout_secs": ("10033", "Value outside of range"),
+                "time_limit_secs": ("10033", "Value outside of range"),
+                "session_timeout_secs": ("10033", "Value outside of range")}
 _DEFAULT_CODE = ("10015", "Invalid value")
 
 
 def call_control_422(failure: Failure) -> Answer:
-    code, title = _CODES.get(failure.problem, _DEFAULT_CODE)
+    code, title = _CODES.get(failure.problem) or (
+        _VALUE_CODES.get(failure.property, _DEFAULT_CODE) if failure.problem is Problem.VALUE else _DEFAULT_CODE)
     return api_error(422, code, title, f"{failure.property} {failure.reason}", f"/{failure.property}")
 
 

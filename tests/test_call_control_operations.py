@@ -4,6 +4,7 @@ call not answered yet, a test call that rings too long or whose status cannot be
 from __future__ import annotations
 
 from collections.abc import Iterator
+
 import pytest
 
 from pulumi_telnyx_siprec.client.errors import TelnyxError
@@ -43,8 +44,9 @@ def routes(emulator: Emulator) -> list[tuple[str, int]]:
     return [(r["route"], r["status"]) for r in emulator.state()["requests"]]
 
 
-def call_ops(emulator: Emulator, clock: FakeClock | None = None, **extra: str) -> CallControlCallOperations:
-    resolved = settings(emulator, **extra)
+def call_ops(emulator: Emulator, clock: FakeClock | None = None, extra: dict[str, str] | None = None
+             ) -> CallControlCallOperations:
+    resolved = settings(emulator, **(extra or {}))
     client = build_client(resolved)
     if clock is None:
         return CallControlCallOperations(resolved, lambda: client)
@@ -79,7 +81,7 @@ def test_a_call_that_rings_too_long_is_hung_up_and_fails_create(emulator: Emulat
 def test_a_call_whose_answer_cannot_be_read_is_hung_up_and_the_error_says_so(emulator: Emulator) -> None:
     emulator.configure(call_answer_delay=3600)
     emulator.inject("call_control.status", "status", status=500, count=10)
-    ops = call_ops(emulator, **{"telnyx:maxRetries": "1"})
+    ops = call_ops(emulator, extra={"telnyx:maxRetries": "1"})
     with pytest.raises(TelnyxError) as failed:
         ops.create(ops.checked(CALL_INPUTS))
     message = str(failed.value)

@@ -184,12 +184,13 @@ def test_a_bad_dial_names_the_field(body: dict[str, Any], expected: list[tuple[s
 
 
 def test_a_call_ends_by_itself_after_call_duration_and_its_session_with_it(receiver: RecordingServer) -> None:
-    with Emulator(api_key=API_KEY, call_duration=0.5, webhook_url=receiver.base_url) as emulator:
+    with Emulator(api_key=API_KEY, call_duration=3600, webhook_url=receiver.base_url) as emulator:
         emulator.configure(call_answer_delay=0)
         api = Api(emulator)
         call = api.dial(client_state=CLIENT_STATE)
         wait_for(lambda: api.status(call).json()["data"]["is_alive"])
         assert api.command(call, "siprec_start", connector_name="srs", client_state="c2Vzc2lvbg==").status_code == 200
+        emulator.set_call_duration(0.1)  # the far end hangs up now (the call was answered longer ago)
         wait_for(lambda: any(w["event_type"] == "call.hangup" for w in webhooks(receiver)))
         assert api.status(call).json()["data"]["is_alive"] is False
         assert errors(api.command(call, "siprec_stop")) == [("90018", None)]

@@ -15,11 +15,23 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from .dynamic.call_control_call import CallControlCall, CallControlCallArgs, CallControlCallProvider
+    from .dynamic.call_control_siprec_session import (
+        CallControlSiprecSession,
+        CallControlSiprecSessionArgs,
+        CallControlSiprecSessionProvider,
+    )
     from .dynamic.siprec_connector import SiprecConnector, SiprecConnectorArgs, SiprecConnectorProvider
     from .dynamic.siprec_session import SiprecSession, SiprecSessionArgs, SiprecSessionProvider
     from .dynamic.texml_call import TexmlCall, TexmlCallArgs, TexmlCallProvider
 
 _EXPORTS = {
+    "CallControlCall": ".dynamic.call_control_call",
+    "CallControlCallArgs": ".dynamic.call_control_call",
+    "CallControlCallProvider": ".dynamic.call_control_call",
+    "CallControlSiprecSession": ".dynamic.call_control_siprec_session",
+    "CallControlSiprecSessionArgs": ".dynamic.call_control_siprec_session",
+    "CallControlSiprecSessionProvider": ".dynamic.call_control_siprec_session",
     "SiprecConnector": ".dynamic.siprec_connector",
     "SiprecConnectorArgs": ".dynamic.siprec_connector",
     "SiprecConnectorProvider": ".dynamic.siprec_connector",
@@ -32,6 +44,12 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "CallControlCall",
+    "CallControlCallArgs",
+    "CallControlCallProvider",
+    "CallControlSiprecSession",
+    "CallControlSiprecSessionArgs",
+    "CallControlSiprecSessionProvider",
     "SiprecConnector",
     "SiprecConnectorArgs",
     "SiprecConnectorProvider",

@@ -18,3 +18,17 @@ CALLBACK_METHODS = ("GET", "POST")
 LIVE_CALL_STATUSES = frozenset({"ringing", "in-progress"})
 ENDED_CALL_STATUSES = frozenset({"completed", "canceled", "failed", "busy", "no-answer"})
 """A TeXML call in one of these has ended, and its SIPREC sessions with it."""
+
+# Call Control (docs/telnyx-api.md section 10). Shared by the client, the resources and the emulator.
+
+CALL_ENDED_CODE = "90018"
+"""A Call Control command on a call that has ended: 422 `Call has already ended`."""
+INVALID_CALL_CONTROL_ID_CODE = "90015"
+"""A Call Control command or status read naming no call Telnyx knows (or one ended long ago): 422, pointer
+`/call_control_id`."""
+NOT_ANSWERED_CODE = "90034"
+"""A Call Control command a call cannot take before it is answered (a SIPREC start on a ringing call): 422."""
+DIAL_TIMEOUT_RANGE = (5, 600)
+"""`timeout_secs` of a Dial: how long it rings, in seconds (default 30)."""
+CALL_TIME_LIMIT_RANGE = (30, 14400)
+"""`time_limit_secs` of a Dial: the longest a call lasts once answered, in seconds (default 14400)."""

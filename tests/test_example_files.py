@@ -27,8 +27,9 @@ def test_the_top_level_stack_names_no_virtualenv_and_no_base_url() -> None:
         "a project-level telnyx:baseUrl would send a real key wherever it points"
 
 
-def test_the_test_call_stack_installs_this_checkout_into_its_virtualenv() -> None:
-    folder = ROOT / "examples" / "test-call"
+@pytest.mark.parametrize("stack", ["test-call", "call-control-test-call"])
+def test_the_test_call_stacks_install_this_checkout_into_their_virtualenv(stack: str) -> None:
+    folder = ROOT / "examples" / stack
     project = yaml.safe_load((folder / "Pulumi.yaml").read_text())
     assert "main" not in project
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
@@ -39,7 +40,8 @@ def test_the_test_call_stack_installs_this_checkout_into_its_virtualenv() -> Non
     assert (folder / "../..").resolve() == ROOT
 
 
-@pytest.mark.parametrize("script", ["examples/quickstart/run", "examples/test-call/run", "tools/pulumi-cli",
+@pytest.mark.parametrize("script", ["examples/quickstart/run", "examples/test-call/run",
+                                    "examples/call-control-test-call/run", "tools/pulumi-cli",
                                     "tools/pulumi-resource-pulumi-python", ".ci/run", "benchmarks/run"])
 def test_the_scripts_parse(script: str) -> None:
     subprocess.run(["bash", "-n", str(ROOT / script)], check=True)
@@ -54,9 +56,14 @@ def test_the_ci_workflow_uses_no_secret_on_pull_requests_and_always_destroys() -
     assert "secrets." not in yaml.safe_dump(emulator)
     assert any("pulumi preview" in step.get("run", "") for step in emulator["steps"])
     assert telnyx["if"].startswith("github.event_name == 'push'")
+    stacks = ["examples/test-call", "examples/call-control-test-call"]
+    assert emulator["strategy"]["matrix"]["stack"] == stacks, "the TeXML and the Call Control stacks"
+    assert [item["stack"] for item in telnyx["strategy"]["matrix"]["include"]] == stacks
     for job in (emulator, telnyx):
+        assert job["defaults"]["run"]["working-directory"] == "${{ matrix.stack }}"
         [destroy] = [step for step in job["steps"] if step.get("name") == "Destroy"]
-        assert (destroy["if"], destroy["run"]) == ("always()", "pulumi destroy --yes --non-interactive")
+        assert destroy["if"].startswith("always()")
+        assert destroy["run"] == "pulumi destroy --yes --non-interactive"
         after = job["steps"][job["steps"].index(destroy) + 1:]
         assert all("pulumi " not in step.get("run", "") for step in after), "nothing after destroy touches the stack"
         assert {"uses": "pulumi/actions@v6", "name": "Install the Pulumi CLI"} in job["steps"]
@@ -64,6 +71,8 @@ def test_the_ci_workflow_uses_no_secret_on_pull_requests_and_always_destroys() -
             if "run" in step:
                 subprocess.run(["bash", "-n"], input=step["run"], text=True, check=True)
                 assert "get.pulumi.com" not in step["run"], "the CLI comes from pulumi/actions"
+    for stack in stacks:
+        assert (ROOT / stack / "Pulumi.yaml").is_file()
 
 
 def emulator_job_step(name: str) -> str:

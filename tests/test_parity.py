@@ -22,7 +22,13 @@ from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 
-from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
+from pulumi_telnyx_siprec import (
+    CallControlCallProvider,
+    CallControlSiprecSessionProvider,
+    SiprecConnectorProvider,
+    SiprecSessionProvider,
+    TexmlCallProvider,
+)
 from pulumi_telnyx_siprec.emulator import Emulator
 from pulumi_telnyx_siprec.plugin.resources import ALL_NAMES, RESOURCE_TYPES
 from pulumi_telnyx_siprec.resources.spec import PACKAGE
@@ -35,8 +41,11 @@ from tests.support.samples import ACCOUNT_SID, API_KEY
 LIVE_CALL = "v3:parity-live-call"
 ENDED_CALL = "v3:parity-ended-call"
 SESSION, CONNECTOR, CALL = "SiprecSession", "SiprecConnector", "TexmlCall"
+CC_SESSION, CC_CALL = "CallControlSiprecSession", "CallControlCall"
+CC_LIVE_CALL = "v3:parity-cc-call"
 DYNAMIC_PROVIDERS: dict[str, ResourceProvider] = {
     SESSION: SiprecSessionProvider(), CONNECTOR: SiprecConnectorProvider(), CALL: TexmlCallProvider(),
+    CC_SESSION: CallControlSiprecSessionProvider(), CC_CALL: CallControlCallProvider(),
 }
 SCHEMAS: dict[str, FieldSet] = {t.spec.name: t.spec.inputs for t in RESOURCE_TYPES.values()}
 FROM_API = "<from the API>"
@@ -163,7 +172,9 @@ Adapter = DynamicAdapter | PluginAdapter
 # What is observed
 
 
-_RANDOM_IDS = re.compile(r"v3:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_RANDOM_IDS = re.compile(r"v3:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|"
+                         # A dial's client_state: base64 of `pulumi-telnyx-siprec:<uuid>`.
+                         r"cHVsdW1pLXRlbG55eC1zaXByZWM6[A-Za-z0-9+/]+=*")
 
 
 def without_random_ids(text: str) -> str:
@@ -187,7 +198,7 @@ class Observer:
             result = None
             self.seen.append(("error", without_random_ids(str(err))))
         made = self.emulator.state()["requests"][mark:]
-        self.seen.append(("requests", [(r["method"], r["route"], r["body"]) for r in made]))
+        self.seen.append(("requests", [(r["method"], r["route"], without_random_ids(r["body"])) for r in made]))
         return result
 
     def outputs(self, resource: str, id_: str, outputs: Mapping[str, Any]) -> None:
@@ -245,6 +256,24 @@ def revive_call(emulator: Emulator, call_sid: str) -> None:
     emulator.add_call(call_sid)
 
 
+def revive_cc_call(emulator: Emulator, call_control_id: str) -> None:
+    emulator.add_call_control_call(call_control_id)
+
+
+def end_cc_call(emulator: Emulator, call_control_id: str) -> None:
+    emulator.end_call_control_call(call_control_id)
+
+
+def ended_cc_call(emulator: Emulator, call_control_id: str) -> None:
+    emulator.add_call_control_call(call_control_id)
+    emulator.end_call_control_call(call_control_id)
+
+
+def add_5060_connector(emulator: Emulator, _key: str) -> None:
+    requests.post(f"{emulator.base_url}/siprec_connectors", timeout=10, headers={"Authorization": f"Bearer {API_KEY}"},
+                  json={"name": "parity-cc-srs", "host": "srs.example.com", "port": 5060})
+
+
 def delete_connector(emulator: Emulator, name: str) -> None:
     answer = requests.delete(f"{emulator.base_url}/siprec_connectors/{name}", timeout=10,
                              headers={"Authorization": f"Bearer {API_KEY}"})
@@ -257,6 +286,11 @@ SESSION_FORM = ("ConnectorName=my-srs&Track=inbound_track&IncludeMetadataCustomH
 SESSION_INPUTS = {"account_sid": ACCOUNT_SID, "call_sid": LIVE_CALL, "connector_name": "my-srs"}
 CONNECTOR_INPUTS: dict[str, Any] = {"name": "parity-srs", "host": "srs.example.com", "port": 5060}
 CALL_INPUTS = {"connection_id": "app-1", "account_sid": ACCOUNT_SID, "to": "+15550100002", "from_": "+15550100001"}
+CC_SESSION_INPUTS: dict[str, Any] = {"call_control_id": CC_LIVE_CALL, "connector_name": "my-srs"}
+CC_CALL_INPUTS: dict[str, Any] = {"connection_id": "cc-app-1", "to": "+15550100002", "from_": "+15550100001"}
+CC_START_BODY = ('{"connector_name": "my-srs", "siprec_track": "inbound_track", "include_metadata_custom_headers": '
+                 'true, "secure": false, "session_timeout_secs": 900, "sip_transport": "tcp", "client_state": '
+                 '"cnVuLTQy"}')
 
 CASES = [
     Case("session defaults", SESSION, SESSION_INPUTS,
@@ -334,21 +368,87 @@ CASES = [
          behaviour={"call_outcome": "busy"},
          error="ended without being answered: status `busy`; check that `to` answers (or set `wait_until_answered` "
                "to false to keep a call that is not answered yet)"),
+    Case("cc session defaults", CC_SESSION, CC_SESSION_INPUTS,
+         checked={"track": "both_tracks", "session_timeout_secs": 1800, "sip_transport": "udp", "secure": False,
+                  "include_metadata_custom_headers": False}),
+    Case("cc session every failure at once", CC_SESSION,
+         {"call_control_id": "v3:a/b", "track": "sideways", "session_timeout_secs": 45, "client_state": "run 42",
+          "trak": "x"},
+         failures=[
+             ("call_control_id", "must not contain `/` (found at position 4); ids have no `/`, `?`, `#`, whitespace "
+                                 "or control characters"),
+             ("track", "must be one of `both_tracks`, `inbound_track`, `outbound_track`, got 'sideways'"),
+             ("session_timeout_secs", "must be 0 or between 90 and 14440, got 45"),
+             ("client_state", "must be base64 (letters, digits, `+` and `/`, padded with `=` to a multiple of 4 "
+                              "characters), e.g. `cnVuLTQy` for `run-42` (Python: `base64.b64encode(b\"run-42\")"
+                              ".decode()`); got 6 characters that are not"),
+             ("trak", "unknown property; did you mean `track`?"),
+         ]),
+    Case("cc session start, replaced on the same call", CC_SESSION,
+         {**CC_SESSION_INPUTS, "track": "inbound_track", "sip_transport": "tcp", "session_timeout_secs": 900,
+          "include_metadata_custom_headers": True, "client_state": "cnVuLTQy"},
+         create=True, before_create=revive_cc_call,
+         sent=[("POST", "call_control.siprec_start", CC_START_BODY), ("GET", "call_control.status", "")],
+         # siprec_stop names no session: on the same call the old one stops first.
+         diff_changes={"track": "outbound_track"}, plan=(True, ["track"], True)),
+    Case("cc session moved to another call", CC_SESSION, CC_SESSION_INPUTS,
+         diff_changes={"call_control_id": "v3:parity-cc-other"}, plan=(True, ["call_control_id"], False)),
+    Case("cc session unknowns in preview", CC_SESSION, {"call_control_id": UNKNOWN, "connector_name": "my-srs"},
+         checked={"call_control_id": "<unknown>"},
+         diff_changes={"connector_name": "other-srs"}, plan=(True, ["call_control_id", "connector_name"], True)),
+    Case("cc session gone with its call", CC_SESSION, CC_SESSION_INPUTS, create=True, before_create=revive_cc_call,
+         gone=end_cc_call),
+    Case("cc session on an ended call", CC_SESSION, {**CC_SESSION_INPUTS, "call_control_id": "v3:parity-cc-ended"},
+         create=True, before_create=ended_cc_call,
+         error="call 'v3:parity-cc-ended' has ended or Telnyx does not know it: a SIPREC session needs a live call; "
+               "place a new call and set `call_control_id` to it"),
+    Case("cc session secure on a port 5060 connector", CC_SESSION,
+         {**CC_SESSION_INPUTS, "connector_name": "parity-cc-srs", "secure": True}, create=True,
+         before_create=add_5060_connector, sent=[("GET", "connector.read", "")],
+         error="property `secure`: connector 'parity-cc-srs' has port 5060; a secure session (SRTP and TLS) needs "
+               "the connector's port to be 5061: set its port to 5061, or set `secure` to false"),
+    Case("cc call with headers", CC_CALL, {**CC_CALL_INPUTS, "custom_headers": {"X-Test-Run": "7"},
+                                           "timeout_secs": 20, "webhook_url": "http://127.0.0.1:9/hooks"},
+         create=True, checked={"wait_until_answered": True},
+         sent=[("POST", "call_control.dial", '{"connection_id": "cc-app-1", "to": "+15550100002", "from": '
+                '"+15550100001", "custom_headers": [{"name": "X-Test-Run", "value": "7"}], "timeout_secs": 20, '
+                '"webhook_url": "http://127.0.0.1:9/hooks", "client_state": "<id>"}'),
+               ("GET", "call_control.status", "")],
+         diff_changes={"to": "+15550100003"}, plan=(True, ["to"], False)),
+    Case("cc call bad inputs", CC_CALL, {**CC_CALL_INPUTS, "to": "alice", "timeout_secs": 3,
+                                         "webhook_url": "ftp://hooks.example.com"},
+         failures=[("to", "must be an E.164 number such as `+15551230001` or a SIP URI such as "
+                          "`sip:srs-test@example.com`, got 'alice'"),
+                   ("timeout_secs", "must be between 5 and 600, got 3"),
+                   ("webhook_url", "must be an absolute http:// or https:// URL, got scheme `ftp`")]),
+    Case("cc call gone once ended", CC_CALL, CC_CALL_INPUTS, create=True, gone=end_cc_call),
+    Case("cc call not answered", CC_CALL, CC_CALL_INPUTS, create=True, behaviour={"call_outcome": "busy"},
+         error="Check that `to` answers (or set `wait_until_answered` to false to keep a call that is not answered "
+               "yet)"),
 ]
 
 # The fault matrix of tests/test_reliability.py, through both adapters: every fault on the requests that make and
 # undo each resource. Equal observations mean equal requests (so no more duplicate sessions or calls through the
 # plugin than through the dynamic provider, whose figures test_reliability.py asserts) and equal messages.
 FAULTED_ROUTES = {SESSION: ("siprec.start", "siprec.stop"), CALL: ("call.create", "call.update"),
-                  CONNECTOR: ("connector.create", "connector.delete")}
+                  CONNECTOR: ("connector.create", "connector.delete"),
+                  CC_SESSION: ("call_control.siprec_start", "call_control.siprec_stop"),
+                  CC_CALL: ("call_control.dial", "call_control.hangup")}
+ANSWERS_WITH_IDS = ("siprec.start", "siprec.stop", "call.create", "call_control.siprec_start",
+                    "call_control.siprec_stop", "call_control.dial")
+"""The routes whose answer can lack its id (`200 without sid`)."""
+CREATES = {"siprec.start", "call.create", "call_control.siprec_start", "call_control.dial"}
 FAULT_CASES = [
     Case(f"{route} {fault}", resource,
          {**{SESSION: SESSION_INPUTS, CALL: {**CALL_INPUTS, "texml": "<Response/>"},
-             CONNECTOR: {**CONNECTOR_INPUTS, "name": f"parity-{index}"}}[resource]},
-         create=True, fault={"route": route, **FAULTS[fault]})
+             CONNECTOR: {**CONNECTOR_INPUTS, "name": f"parity-{index}"}, CC_SESSION: CC_SESSION_INPUTS,
+             CC_CALL: CC_CALL_INPUTS}[resource]},
+         create=True, fault={"route": route, **FAULTS[fault]},
+         # A fresh call for each adapter: a start the fault let through must not meet the next one's.
+         before_create=revive_cc_call if resource == CC_SESSION else None)
     for index, (resource, route, fault) in enumerate(
         (resource, route, fault) for resource, routes in FAULTED_ROUTES.items() for route in routes
-        for fault in FAULTS if fault != "200 without sid" or route in ("siprec.start", "siprec.stop", "call.create"))
+        for fault in FAULTS if fault != "200 without sid" or route in ANSWERS_WITH_IDS)
 ]
 
 
@@ -379,7 +479,7 @@ def behaviour(emulator: Emulator, changes: dict[str, Any] | None) -> Iterator[No
 
 
 def _key(case: Case) -> str:
-    return str(case.inputs.get("call_sid") or case.inputs.get("name"))
+    return str(case.inputs.get("call_sid") or case.inputs.get("call_control_id") or case.inputs.get("name"))
 
 
 def observe(case: Case, adapter: Adapter, emulator: Emulator) -> list[Any]:
@@ -410,7 +510,7 @@ def observe(case: Case, adapter: Adapter, emulator: Emulator) -> list[Any]:
         state = seen.requests_during(lambda: adapter.update(case.resource, id_, state, news))
         seen.outputs(case.resource, id_, state)
     if case.gone is not None:
-        case.gone(emulator, _key(case))
+        case.gone(emulator, id_ if _key(case) == "None" else _key(case))  # a call is known by the id it was given
         seen.seen.append(("read", seen.requests_during(lambda: adapter.read(case.resource, id_, state))))
     else:
         seen.requests_during(lambda: adapter.delete(case.resource, id_, state))
@@ -430,9 +530,8 @@ def test_the_fault_matrix_holds_through_both_adapters(case: Case, adapters: dict
     assert observed["plugin"] == observed["dynamic"]
     assert case.fault is not None
     made = [route for item in observed["plugin"] if item[0] == "requests" for _, route, _ in item[1]]
-    creates = {"siprec.start", "call.create"}
-    if case.fault["route"] in creates and any(item[0] == "error" for item in observed["plugin"]):
-        assert sum(route in creates for route in made) == 1, "a create that may have happened is never re-sent"
+    if case.fault["route"] in CREATES and any(item[0] == "error" for item in observed["plugin"]):
+        assert sum(route in CREATES for route in made) == 1, "a create that may have happened is never re-sent"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

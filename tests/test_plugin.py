@@ -29,6 +29,7 @@ from tests.support.provider_server import UNKNOWN, ProviderCallError
 from tests.support.samples import ACCOUNT_SID, API_KEY
 from tools.codegen.package_schema import package_schema
 
+CC_SESSION, CC_CALL = "telnyx-siprec:index:CallControlSiprecSession", "telnyx-siprec:index:CallControlCall"
 LIVE_CALL = "v3:plugin-live-call"
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "yaml"
 
@@ -78,7 +79,7 @@ def test_get_schema_is_the_generated_schema(plugin: PluginServer) -> None:
 def test_schema_names_types_enums_and_secrets() -> None:
     schema = package_schema()
     assert schema["name"] == "telnyx-siprec"
-    assert sorted(schema["resources"]) == sorted([SESSION, CONNECTOR, CALL])
+    assert sorted(schema["resources"]) == sorted([SESSION, CONNECTOR, CALL, CC_SESSION, CC_CALL])
     session = schema["resources"][SESSION]
     assert session["requiredInputs"] == ["callSid", "connectorName"]
     assert {"callSid", "connectorName", "sessionTimeoutSecs", "sipTransport", "statusCallbackMethod"} <= set(
@@ -100,6 +101,14 @@ def test_schema_names_types_enums_and_secrets() -> None:
     }
     # A list of words, not one of them: no enum.
     assert "$ref" not in call["inputProperties"]["statusCallbackEvent"]
+    cc_session, cc_call = schema["resources"][CC_SESSION], schema["resources"][CC_CALL]
+    assert cc_session["requiredInputs"] == ["callControlId"]
+    assert "callControlId" in cc_session["required"], "the id is always set"
+    ref = cc_session["inputProperties"]["track"]["$ref"]
+    assert [v["value"] for v in schema["types"][ref.removeprefix("#/types/")]["enum"]] == list(TRACKS)
+    assert cc_call["requiredInputs"] == ["connectionId", "to", "from"]
+    assert {"callControlId", "clientState", "placedAt"} <= set(cc_call["required"])
+    assert cc_call["properties"]["isAlive"]["type"] == "boolean"
     connector = schema["resources"][CONNECTOR]
     assert connector["inputProperties"]["name"]["willReplaceOnChanges"] is True
     assert "willReplaceOnChanges" not in connector["inputProperties"]["port"]

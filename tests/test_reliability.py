@@ -20,7 +20,13 @@ import pytest
 import requests
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_telnyx_siprec import SiprecConnectorProvider, SiprecSessionProvider, TexmlCallProvider
+from pulumi_telnyx_siprec import (
+    CallControlCallProvider,
+    CallControlSiprecSessionProvider,
+    SiprecConnectorProvider,
+    SiprecSessionProvider,
+    TexmlCallProvider,
+)
 from pulumi_telnyx_siprec.emulator import Behaviour, Emulator
 from pulumi_telnyx_siprec.emulator.api.server import redacted_authorization
 from tests.support.faults import FAULTS, READ_TIMEOUT
@@ -33,6 +39,13 @@ CONNECTOR_PROVIDER = serialize_provider(SiprecConnectorProvider())
 CALL_PROVIDER = serialize_provider(TexmlCallProvider())
 CALL_INPUTS = {"connection_id": "1773070540731319841", "account_sid": ACCOUNT_SID, "to": "+15550100002",
                "from_": "+15550100001", "wait_until_answered": False, "__provider": CALL_PROVIDER}
+CC_CALL = "v3:reliability-cc-call"
+CC_CONNECTION = "1773070540731319842"
+CC_SESSION_PROVIDER = serialize_provider(CallControlSiprecSessionProvider())
+CC_CALL_PROVIDER = serialize_provider(CallControlCallProvider())
+CC_SESSION_INPUTS = {"call_control_id": CC_CALL, "connector_name": "srs", "__provider": CC_SESSION_PROVIDER}
+CC_CALL_INPUTS = {"connection_id": CC_CONNECTION, "to": "+15550100002", "from_": "+15550100001",
+                  "wait_until_answered": False, "__provider": CC_CALL_PROVIDER}
 MAX_RETRIES = 3
 MAX_RETRY_WAIT = 5.0
 SETTINGS = {
@@ -70,6 +83,12 @@ START_FAILS = {
 }
 PLACE_FAILS = {**START_FAILS, "200 without sid": StartFails("answered 200 with a JSON object without `call_sid`", 1)}
 """A call create is as unsafe to repeat as a start: a second one would place a second call."""
+CC_START_FAILS = {**START_FAILS, "200 without sid": StartFails("answered 200 with a JSON object without `data.result`",
+                                                                1)}
+"""A Call Control `siprec_start` has no `command_id`: as unsafe to repeat as the TeXML start."""
+DIAL_FAILS = {fault: failure for fault, failure in START_FAILS.items() if failure.sessions == 0}
+"""The Dial faults that leave no call: `up` fails, saying a call may have been placed. When the dial was carried out
+(the others), the call is found among the connection's active calls by its `client_state`, and kept."""
 
 
 # The operations, each through the provider server: `prepare` sets up what the operation acts on, directly on the
@@ -107,6 +126,39 @@ class Harness:
 
     def call_state(self, call_sid: str) -> dict[str, Any]:
         return {**self.checked(CALL_INPUTS), "call_sid": call_sid, "status": "queued"}
+
+    def add_cc_call(self) -> None:
+        self.emulator.add_call_control_call(CC_CALL)
+
+    def start_cc_directly(self) -> None:
+        self.add_cc_call()
+        answer = self.http.post(f"{self.emulator.base_url}/calls/{CC_CALL}/actions/siprec_start",
+                                json={"connector_name": "srs"}, timeout=10)
+        assert answer.status_code == 200, answer.text
+
+    def dial_directly(self) -> str:
+        answer = self.http.post(f"{self.emulator.base_url}/calls", timeout=10, json={
+            "connection_id": CC_CONNECTION, "to": "+15550100002", "from": "+15550100001"})
+        call_control_id: str = answer.json()["data"]["call_control_id"]
+        return call_control_id
+
+    def cc_calls(self) -> dict[str, dict[str, Any]]:
+        calls: dict[str, dict[str, Any]] = self.emulator.state()["call_control_calls"]
+        return calls
+
+    def dialed(self) -> list[dict[str, Any]]:
+        return [c for c in self.cc_calls().values() if c["connection_id"] == CC_CONNECTION]
+
+    def cc_sessions(self) -> list[dict[str, Any]]:
+        call = self.cc_calls().get(CC_CALL)
+        return list(call["sessions"]) if call else []
+
+    def cc_session_state(self) -> dict[str, Any]:
+        return {**self.checked(CC_SESSION_INPUTS), "result": "ok"}
+
+    def cc_call_state(self, call_control_id: str) -> dict[str, Any]:
+        return {**self.checked(CC_CALL_INPUTS), "call_control_id": call_control_id, "is_alive": False,
+                "client_state": "cHVsdW1p", "placed_at": "Fri, 04 Dec 2026 16:00:00 +0000"}
 
     def create_connector_directly(self) -> None:
         self.http.post(self.emulator.base_url + "/siprec_connectors", json=CONNECTOR_INPUTS, timeout=10)
@@ -208,10 +260,34 @@ OPERATIONS: dict[str, Operation] = {
         "connector.delete", lambda h, _p: h.server.delete("test-srs", h.connector_state()),
         prepare=Harness.create_connector_directly,
         verify=lambda h, _p, _r: _equal(h.emulator.state()["connectors"], {})),
+    "cc session start": Operation(
+        "call_control.siprec_start", lambda h, _p: h.server.create(h.checked(CC_SESSION_INPUTS)),
+        prepare=Harness.add_cc_call,
+        verify=lambda h, _p, result: _equal((result[0], [s["status"] for s in h.cc_sessions()]),
+                                            (CC_CALL, ["in-progress"]))),
+    "cc session stop": Operation(
+        "call_control.siprec_stop", lambda h, _p: h.server.delete(CC_CALL, h.cc_session_state()),
+        prepare=Harness.start_cc_directly,
+        verify=lambda h, _p, _r: _equal([s["status"] for s in h.cc_sessions()], ["stopped"])),
+    "cc session refresh": Operation(
+        "call_control.status", lambda h, _p: h.server.read(CC_CALL, h.cc_session_state()),
+        prepare=Harness.start_cc_directly, verify=lambda _h, _p, result: _equal(result[0], CC_CALL)),
+    "cc call dial": Operation(
+        "call_control.dial", lambda h, _p: h.server.create(h.checked(CC_CALL_INPUTS)),
+        verify=lambda h, _p, result: _equal([c["call_control_id"] for c in h.dialed()], [result[0]])),
+    "cc call refresh": Operation(
+        "call_control.status", lambda h, cid: h.server.read(cid, h.cc_call_state(cid)),
+        prepare=Harness.dial_directly, verify=lambda _h, cid, result: _equal(result[0], cid)),
+    "cc call hang-up": Operation(
+        "call_control.hangup", lambda h, cid: h.server.delete(cid, h.cc_call_state(cid)),
+        prepare=Harness.dial_directly,
+        verify=lambda h, _cid, _r: _equal([c["state"] for c in h.dialed()], ["ended"])),
 }
 CASES = [(op, fault) for op in OPERATIONS for fault in FAULTS
-         if fault != "200 without sid" or op in ("session start", "session stop", "call create")]
-AMBIGUOUS = {"session start": START_FAILS, "call create": PLACE_FAILS}
+         if fault != "200 without sid" or op in ("session start", "session stop", "call create", "cc session start",
+                                                 "cc session stop", "cc call dial")]
+AMBIGUOUS = {"session start": START_FAILS, "call create": PLACE_FAILS, "cc session start": CC_START_FAILS,
+             "cc call dial": DIAL_FAILS}
 """The creates that are never repeated once they may have reached Telnyx, and the faults that leave them unsure."""
 
 
@@ -275,13 +351,28 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
             assert (f"POST Status=stopped to {harness.emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{CALL}/"
                     "Siprec/{sid}.json") in outcome.last_line
             assert len(harness.sessions()) == expected.sessions
-        else:
+        elif operation == "call create":
             assert outcome.last_line.startswith(
                 "pulumi_telnyx_siprec.client.errors.CallMayExistError: place TeXML call failed: POST "
                 "/texml/calls/1773070540731319841")
             assert ("so a call from '+15550100001' to '+15550100002' may have been placed; it was not retried, to "
                     "avoid placing a second call") in outcome.last_line
             assert len(harness.placed_calls()) == expected.sessions
+        elif operation == "cc session start":
+            assert outcome.last_line.startswith(
+                "pulumi_telnyx_siprec.client.errors.CallControlSessionMayExistError: start SIPREC session failed: "
+                f"POST /calls/{CC_CALL}/actions/siprec_start")
+            assert (f"a SIPREC session may now be running on call '{CC_CALL}'; it was not retried, to avoid forking "
+                    f"the call twice. To stop it, POST to {harness.emulator.base_url}/calls/{CC_CALL}/actions/"
+                    "siprec_stop") in outcome.last_line
+            assert len(harness.cc_sessions()) == expected.sessions
+        else:
+            assert outcome.last_line.startswith(
+                "pulumi_telnyx_siprec.client.errors.CallMayExistError: dial Call Control call failed: POST /calls")
+            assert ("it is not among the connection's active calls (yet). The dial may have reached Telnyx, so a call "
+                    "from '+15550100001' to '+15550100002' may have been placed; it was not retried, to avoid placing "
+                    "a second call. It carries client_state 'cHVsdW1pLXRlbG55eC1zaXByZWM6") in outcome.last_line
+            assert harness.dialed() == []
         assert expected.cause in outcome.last_line
         creates = [r for r in harness.emulator.state()["requests"] if r["route"] == op.route]
         assert len(creates) == 1, "an ambiguous create is never sent again"
@@ -290,6 +381,11 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
         op.verify(harness, prepared, outcome)
     assert len(harness.sessions()) <= 1, "no retry ever started a second session on the call"
     assert len(harness.placed_calls()) <= 1, "no retry ever placed a second call"
+    assert len(harness.cc_sessions()) <= 1, "no retry ever started a second Call Control session"
+    assert len(harness.dialed()) <= 1, "no retry ever dialed a second call"
+    if operation == "cc call dial" and fault not in DIAL_FAILS and FAULTS[fault]["kind"] != "status":
+        made = [r["route"] for r in harness.emulator.state()["requests"]]
+        assert made.count("call_control.active_calls") == 1, "the call whose dial answer was lost was looked up"
     if fault in WAIT_PER_429:
         faulted = [r for r in harness.emulator.state()["requests"] if r["fault"] == "status"]
         assert len(faulted) * WAIT_PER_429[fault] <= MAX_RETRY_WAIT
@@ -298,9 +394,11 @@ def test_fault_matrix(harness: Harness, operation: str, fault: str) -> None:
 
 def test_the_matrix_covers_every_fault_on_every_operation() -> None:
     assert len(FAULTS) == 11
-    assert len(OPERATIONS) == 11
-    assert len(CASES) == 113
-    assert len(START_FAILS) == len(PLACE_FAILS) == 9, "every create fault but the two 429s leaves the outcome unknown"
+    assert len(OPERATIONS) == 17
+    assert len(CASES) == 113 + 6 * 10 + 3
+    assert len(START_FAILS) == len(PLACE_FAILS) == len(CC_START_FAILS) == 9, \
+        "every create fault but the two 429s leaves the outcome unknown"
+    assert len(DIAL_FAILS) == 5, "a dial carried out is found again"
 
 
 def test_the_log_output_that_was_scanned_is_not_empty(harness: Harness) -> None:

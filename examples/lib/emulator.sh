@@ -70,7 +70,22 @@ for session in state["sessions"]:
         print(f"    SIP to {sip['srs']} over {sip['transport']}: {sip.get('state')}, answered "
               f"{sip.get('final_code')} {sip.get('final_reason') or ''}, RTP packets sent {list(sip.get('rtp_packets', []))}, "
               f"BYE answered {sip.get('bye_code')}")
-if not state["connectors"] and not state["sessions"] and not state["calls"]:
+for cid, call in state.get("call_control_calls", {}).items():
+    print(f"  Call Control call {cid}: {call['from']} -> {call['to']}, {call['state']}, custom headers "
+          f"{call['custom_headers']}")
+    for session in call["sessions"]:
+        print(f"  SIPREC session on it: {session['status']}, received {session['params']}")
+        sip = session.get("sip") or {}
+        if sip.get("skipped"):
+            print(f"    SIP: {sip['skipped']}")
+        elif sip.get("srs"):
+            print(f"    SIP to {sip['srs']} over {sip['transport']}: {sip.get('state')}, answered "
+                  f"{sip.get('final_code')} {sip.get('final_reason') or ''}, RTP packets sent "
+                  f"{list(sip.get('rtp_packets', []))}, BYE answered {sip.get('bye_code')}")
+webhooks = [c["event"] for c in state["callbacks"] if c.get("call_control_id")]
+if webhooks:
+    print(f"  webhooks sent (signed): {', '.join(webhooks)}")
+if not (state["connectors"] or state["sessions"] or state["calls"] or state.get("call_control_calls")):
     print("  (nothing)")
 PY
 }

@@ -67,6 +67,16 @@ class NotFoundError(TelnyxAPIError):
     """404: the account, call, session or connector does not exist (or no longer does)."""
 
 
+class CallGoneError(NotFoundError):
+    """A Call Control call that has ended (422, code 90018) or that Telnyx does not know (422, code 90015): for a
+    stop or a hang-up, already done; for a read, gone."""
+
+
+class CallNotAnsweredYetError(TelnyxAPIError):
+    """A Call Control command the call cannot take before it is answered (422, code 90034): nothing was done, so
+    it may be sent again once the call is answered."""
+
+
 class EndpointNotFoundError(TelnyxAPIError):
     """404 without Telnyx's error envelope: no such endpoint at all, so the base URL is probably wrong.
 
@@ -116,6 +126,14 @@ class CallMayExistError(MayExistError):
 
 class ConnectorMayExistError(MayExistError):
     """A connector create may have created the connector, and reading it back failed too."""
+
+
+class CallControlSessionMayExistError(MayExistError):
+    """A Call Control `siprec_start` may have started a session on the call (a second start could fork it twice)."""
+
+    def __init__(self, message: str, *, call_control_id: str) -> None:
+        super().__init__(message)
+        self.call_control_id = call_control_id
 
 
 class ConfigurationError(TelnyxError):

@@ -96,6 +96,44 @@ class PlacedCall:
 
 
 @dataclass(frozen=True)
+class CallControlCallInfo:
+    """A Call Control call as the Dial, the status read and the active-call list answer it (the `data` object, or
+    one item of the list; docs/telnyx-api.md section 10)."""
+
+    call_control_id: str
+    call_leg_id: str | None = None
+    call_session_id: str | None = None
+    is_alive: bool | None = None
+    call_duration: int | None = None
+    start_time: str | None = None
+    end_time: str | None = None
+    client_state: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CallControlCallInfo | None:
+        """The call, or None when the object names no `call_control_id`."""
+        call_control_id = data.get("call_control_id")
+        if not isinstance(call_control_id, str) or not call_control_id:
+            return None
+        alive = data.get("is_alive")
+        return cls(call_control_id=call_control_id, call_leg_id=_text(data, "call_leg_id"),
+                   call_session_id=_text(data, "call_session_id"),
+                   is_alive=alive if isinstance(alive, bool) else None,
+                   call_duration=_whole_number(data.get("call_duration")), start_time=_text(data, "start_time"),
+                   end_time=_text(data, "end_time"), client_state=_text(data, "client_state"))
+
+    @property
+    def answered(self) -> bool:
+        """Alive: the Dial answers `is_alive: false` (\"dialing is asynchronous\"), so alive means answered."""
+        return self.is_alive is True
+
+    @property
+    def ended(self) -> bool:
+        """Not alive, with an `end_time` (\"only present when the call is not alive\")."""
+        return self.is_alive is not True and self.end_time is not None
+
+
+@dataclass(frozen=True)
 class ConnectorInfo:
     """A SIPREC connector, from the `data` of Telnyx's answer."""
 

@@ -11,13 +11,17 @@ import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from .._version import __version__
+from ..telnyx_api import CALL_ENDED_CODE, INVALID_CALL_CONTROL_ID_CODE, NOT_ANSWERED_CODE
 from .answers import AnswerReader, json_object
 from .connection import DEFAULT_BASE_URL, REDACTED, api_key_problem, normalise_base_url
 from .errors import (
+    CallControlSessionMayExistError,
+    CallGoneError,
     CallMayExistError,
+    CallNotAnsweredYetError,
     ConflictError,
     ConnectorMayExistError,
     InvalidRequestError,
@@ -25,15 +29,19 @@ from .errors import (
     NotFoundError,
     ServerError,
     SessionMayExistError,
+    TelnyxAPIError,
     TelnyxError,
     TelnyxTransportError,
     UnexpectedResponseError,
 )
 from .http import IDEMPOTENT, NOT_IDEMPOTENT, HttpTransport, NoAnswerError, Policy, Reply, Request, Transport
-from .models import CallInfo, ConnectorInfo, PlacedCall, SiprecSessionInfo
+from .models import CallControlCallInfo, CallInfo, ConnectorInfo, PlacedCall, SiprecSessionInfo
 from .retry import DEFAULT_RETRY, RateLimitPause, RetryBudget, RetrySettings
 
 CONNECTORS_PATH = "/siprec_connectors"
+CALLS_PATH = "/calls"
+ACTIVE_CALL_PAGES = 20
+"""Pages of a connection's active calls read at most when looking for a dialed call (250 calls each)."""
 T = TypeVar("T")
 
 
@@ -47,6 +55,11 @@ def encode_segment(value: str) -> str:
 def call_path(account_sid: str, call_sid: str) -> str:
     """The TeXML path of a call; SIPREC paths hang below it."""
     return f"/texml/Accounts/{encode_segment(account_sid)}/Calls/{encode_segment(call_sid)}"
+
+
+def call_control_path(call_control_id: str) -> str:
+    """The Call Control path of a call; its commands hang below it (`/actions/siprec_start`)."""
+    return f"{CALLS_PATH}/{encode_segment(call_control_id)}"
 
 
 def where(method: str, path: str) -> str:
@@ -324,6 +337,122 @@ class TelnyxClient:
             f"with {what}; the request is safe to repeat: run the command again"
         )
 
+    # Call Control calls and their SIPREC sessions (docs/telnyx-api.md section 10)
+
+    def dial(self, body: Mapping[str, Any]) -> tuple[CallControlCallInfo, bool]:
+        """Places a call with the Dial (`POST /calls`, JSON) and returns it, with True when it was found among the
+        connection's active calls after the dial's answer was lost (False when the dial answered).
+
+        Never repeated once it may have reached Telnyx: a second dial would place a second call. When its outcome is
+        unknown, the call is looked for among `GET /connections/{connection_id}/active_calls` by the body's
+        `client_state`, which the caller makes unique; not found, `CallMayExistError` names that `client_state`.
+        """
+        operation = "dial Call Control call"
+        try:
+            call = self._create_once(
+                operation, CALLS_PATH, json=dict(body),
+                read=lambda answer: CallControlCallInfo.from_json(_data(answer)),
+                missing="a JSON object without `data.call_control_id`",
+                may_exist=lambda cause: CallMayExistError(cause),
+            )
+        except CallMayExistError as lost:
+            connection_id, client_state = str(body["connection_id"]), str(body["client_state"])
+            try:
+                found = self._find_active_call(connection_id, client_state)
+            except TelnyxError as err:
+                raise self._dialed_call_may_exist(body, f"{lost}; looking for it failed too: {err}") from None
+            if found is None:
+                raise self._dialed_call_may_exist(body, f"{lost}; it is not among the connection's active calls "
+                                                        "(yet)") from None
+            return found, True
+        return call, False
+
+    def _find_active_call(self, connection_id: str, client_state: str) -> CallControlCallInfo | None:
+        """The active call of a connection with this `client_state`, looking through its pages (cursor paginated:
+        `meta.next`), at most `ACTIVE_CALL_PAGES`."""
+        path = f"/connections/{encode_segment(connection_id)}/active_calls?page[size]=250"
+        prefix = urlsplit(self.base_url).path.rstrip("/")  # `meta.next` is a path from the host: /v2/connections/...
+        for _ in range(ACTIVE_CALL_PAGES):
+            page = self._repeatable("list active calls", "GET", path,
+                                    accept=lambda answer: isinstance(answer.get("data"), list))
+            for item in page["data"]:
+                call = CallControlCallInfo.from_json(item) if isinstance(item, dict) else None
+                if call is not None and call.client_state == client_state:
+                    return call
+            meta = page.get("meta")
+            following = meta.get("next") if isinstance(meta, dict) else None
+            if not isinstance(following, str) or not following.startswith(f"{prefix}/connections/"):
+                return None
+            path = following.removeprefix(prefix)
+        return None
+
+    def _dialed_call_may_exist(self, body: Mapping[str, Any], cause: str) -> CallMayExistError:
+        message = (
+            f"{cause}. The dial may have reached Telnyx, so a call from {body.get('from')!r} to {body.get('to')!r} "
+            "may have been placed; it was not retried, to avoid placing a second call. It carries client_state "
+            f"{body.get('client_state')!r}: find it with GET {self.base_url}/connections/{body.get('connection_id')}"
+            f"/active_calls (or in your webhooks) and hang it up with POST {self.base_url}/calls/<call_control_id>/"
+            "actions/hangup; then try again."
+        )
+        return CallMayExistError(message)
+
+    def call_status(self, call_control_id: str) -> CallControlCallInfo:
+        """Reads a Call Control call (`GET /calls/{id}`). Raises `CallGoneError` for a call Telnyx no longer knows
+        (kept 10 minutes after it ended) or never knew."""
+        path = call_control_path(call_control_id)
+        body = self._call_command("read call status", "GET", path,
+                                  accept=lambda answer: CallControlCallInfo.from_json(_data(answer)) is not None)
+        call = CallControlCallInfo.from_json(_data(body))
+        assert call is not None  # accepted above
+        return call
+
+    def hang_up_call(self, call_control_id: str, command_id: str) -> None:
+        """Hangs a Call Control call up. Sent again on a lost answer with the same `command_id`, which Telnyx
+        ignores when it has the command already. Raises `CallGoneError` when the call has ended."""
+        path = call_control_path(call_control_id) + "/actions/hangup"
+        self._call_command("hang up call", "POST", path, json={"command_id": command_id}, accept=_has_result)
+
+    def start_call_siprec(self, call_control_id: str, body: Mapping[str, Any]) -> str:
+        """Starts the SIPREC session of a Call Control call (`siprec_start`, JSON); its `result` (`ok`).
+
+        The start has no `command_id`, so it is never repeated once it may have reached Telnyx: raises
+        `CallControlSessionMayExistError` when the outcome is unknown, `CallGoneError` when the call has ended,
+        `CallNotAnsweredYetError` when it is not answered yet (nothing was started: it may be sent again).
+        """
+        operation = "start SIPREC session"
+        path = call_control_path(call_control_id) + "/actions/siprec_start"
+        try:
+            return self._create_once(
+                operation, path, json=dict(body), read=_command_result,
+                missing="a JSON object without `data.result`",
+                may_exist=lambda cause: self._call_session_may_exist(call_control_id, cause),
+            )
+        except InvalidRequestError as err:
+            raise _call_state_error(err) from None
+
+    def _call_session_may_exist(self, call_control_id: str, cause: str) -> CallControlSessionMayExistError:
+        message = (
+            f"{cause}. The request may have reached Telnyx, so a SIPREC session may now be running on call "
+            f"{call_control_id!r}; it was not retried, to avoid forking the call twice. To stop it, POST to "
+            f"{self.base_url}{call_control_path(call_control_id)}/actions/siprec_stop (it names no session: it stops "
+            "the call's), or end the call; then try again."
+        )
+        return CallControlSessionMayExistError(message, call_control_id=call_control_id)
+
+    def stop_call_siprec(self, call_control_id: str, command_id: str) -> None:
+        """Stops the SIPREC session of a Call Control call (`siprec_stop`): the call's one session, since the
+        command names none. Sent again on a lost answer with the same `command_id`. Raises `CallGoneError` when
+        the call has ended."""
+        path = call_control_path(call_control_id) + "/actions/siprec_stop"
+        self._call_command("stop SIPREC session", "POST", path, json={"command_id": command_id}, accept=_has_result)
+
+    def _call_command(self, operation: str, method: str, path: str, *, accept: Callable[[dict[str, Any]], bool],
+                      json: Any = None) -> dict[str, Any]:
+        try:
+            return self._repeatable(operation, method, path, json=json, accept=accept)
+        except InvalidRequestError as err:
+            raise _call_state_error(err) from None
+
     # SIPREC connectors
 
     def create_connector(self, body: Mapping[str, Any]) -> ConnectorInfo:
@@ -432,6 +561,31 @@ class TelnyxClient:
                 "without the documented `data` object naming the connector"
             )
         return ConnectorInfo.from_json(body["data"])
+
+
+def _data(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    data = body.get("data")
+    return data if isinstance(data, Mapping) else {}
+
+
+def _command_result(body: Mapping[str, Any]) -> str | None:
+    """A Call Control command's `data.result` (`ok`), or None when the answer has none."""
+    result = _data(body).get("result")
+    return result if isinstance(result, str) and result else None
+
+
+def _has_result(body: Mapping[str, Any]) -> bool:
+    return _command_result(body) is not None
+
+
+def _call_state_error(err: InvalidRequestError) -> TelnyxAPIError:
+    """A 422 about the call's state as its own error: ended or unknown (gone), or not answered yet."""
+    codes = {d.code for d in err.details}
+    if codes & {CALL_ENDED_CODE, INVALID_CALL_CONTROL_ID_CODE}:
+        return CallGoneError(str(err), status=err.status, details=err.details)
+    if NOT_ANSWERED_CODE in codes:
+        return CallNotAnsweredYetError(str(err), status=err.status, details=err.details)
+    return err
 
 
 def _has_text(body: Mapping[str, Any], key: str) -> bool:

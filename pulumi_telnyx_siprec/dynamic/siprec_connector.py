@@ -1,5 +1,6 @@
-# Generated from the SiprecConnector spec (pulumi_telnyx_siprec/resources/siprec_connector/spec.py) by
-# `python -m tools.codegen --write`: edit the spec, then regenerate. tests/test_generated.py checks it.
+# Generated from the SiprecConnector spec by `python -m tools.codegen --write`:
+# edit pulumi_telnyx_siprec/resources/siprec_connector/spec.py, then regenerate.
+# tests/test_generated.py checks it.
 """SiprecConnector: A Telnyx SIPREC connector: where the sessions that name it send their media (your Session Recording
 Server).
 """

@@ -1,5 +1,6 @@
-# Generated from the SiprecSession spec (pulumi_telnyx_siprec/resources/siprec_session/spec.py) by
-# `python -m tools.codegen --write`: edit the spec, then regenerate. tests/test_generated.py checks it.
+# Generated from the SiprecSession spec by `python -m tools.codegen --write`:
+# edit pulumi_telnyx_siprec/resources/siprec_session/spec.py, then regenerate.
+# tests/test_generated.py checks it.
 """SiprecSession: A Telnyx SIPREC session on a live TeXML call: `pulumi up` starts it, forking the call's media to your
 Session Recording Server; `pulumi destroy` stops it.
 """

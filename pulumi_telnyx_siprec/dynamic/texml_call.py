@@ -1,5 +1,6 @@
-# Generated from the TexmlCall spec (pulumi_telnyx_siprec/resources/texml_call/spec.py) by
-# `python -m tools.codegen --write`: edit the spec, then regenerate. tests/test_generated.py checks it.
+# Generated from the TexmlCall spec by `python -m tools.codegen --write`:
+# edit pulumi_telnyx_siprec/resources/texml_call/spec.py, then regenerate.
+# tests/test_generated.py checks it.
 """TexmlCall: An outbound TeXML call: `pulumi up` places it (and waits until it is answered), `pulumi destroy` hangs it
 up, `pulumi refresh` drops it once it has ended. Any change of input places a new call.
 """

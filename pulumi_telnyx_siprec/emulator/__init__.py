@@ -30,11 +30,13 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .api.call_control import CallControl
 from .api.callbacks import CallbackDispatcher, CallbackSigner
 from .api.effects import SideEffects
 from .api.faults import Fault, FaultQueue, parse_fault
 from .api.server import ROUTE_NAMES, EmulatorHTTPServer
 from .api.state import Behaviour, EmulatorState, Limits, updated_behaviour
+from .call_control_recorder import CallControlRecorder
 from .recorder import SiprecRecorder
 from .siprec import TIMER_B
 
@@ -65,15 +67,20 @@ class Emulator:
         await_srs: bool = True,
         allow_any_srs_host: bool = False,
         invite_timeout: float = TIMER_B,
+        webhook_url: str | None = None,
+        call_duration: float | None = None,
     ) -> None:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
         Telnyx's behaviour is not documented (see `Behaviour`). With `sip`, a session on a connector the emulator
         holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see `recorder`
-        for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer."""
+        for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer. Call Control webhooks
+        go to the dial's `webhook_url`, else to `webhook_url` here (the application's); `call_duration` seconds after
+        it is answered, a Call Control call hangs up by itself."""
         self._address = (host, port)
         self._api_key = api_key
         self._state = EmulatorState(lambda: self.base_url, limits, behaviour)
+        self._call_control = CallControl(self._state, default_webhook_url=webhook_url, call_duration=call_duration)
         self._faults = FaultQueue(seed)
         self._allow_any_callback_host = allow_any_callback_host
         self._callback_failover_url = callback_failover_url
@@ -96,11 +103,16 @@ class Emulator:
                                        signer=self._signer, failover_url=self._callback_failover_url)
         recorder = SiprecRecorder(self._state, await_srs=self._await_srs, allow_any_srs_host=self._allow_any_srs_host,
                                   invite_timeout=self._invite_timeout) if self._sip else None
-        self._effects = SideEffects(callbacks, recorder)
+        handlers = [CallControlRecorder(self._call_control, recorder.agent)] if recorder is not None else []
+        self._effects = SideEffects(callbacks, recorder, handlers)
+        for handler in handlers:
+            handler.bind(self._effects.run)
+        self._call_control.bind(self._effects.run)
         try:
             self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._effects,
                                               self._api_key, self._verbose, self._latency)
         except OSError:
+            self._call_control.close()
             self._effects.close()
             self._effects = None
             raise
@@ -116,6 +128,7 @@ class Emulator:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        self._call_control.close()
         if self._effects is not None:
             self._effects.close()
             self._effects = None
@@ -163,6 +176,25 @@ class Emulator:
     def end_call(self, call_sid: str, status: str = "completed") -> None:
         """Ends a call as a hang-up would: its sessions stop (and their callbacks fire). KeyError if unknown."""
         events = self._state.end_call(call_sid, status)
+        if self._effects is not None:
+            self._effects.run(events)
+
+    def set_call_duration(self, seconds: float | None) -> None:
+        """How long after it is answered a Call Control call hangs up by itself (None: until hung up), from now on
+        (a call answered longer ago than that hangs up at once)."""
+        if seconds is not None and not seconds > 0:
+            raise ValueError(f"a call duration must be above 0 seconds, got {seconds:g}")
+        with self._state.lock:
+            self._call_control.call_duration = seconds
+
+    def add_call_control_call(self, call_control_id: str) -> None:
+        """Adds an answered Call Control call by id (a fresh one, replacing any of that id)."""
+        self._call_control.add_call(call_control_id)
+
+    def end_call_control_call(self, call_control_id: str, hangup_cause: str = "normal_clearing") -> None:
+        """Ends a Call Control call as the far end hanging up would: `call.hangup`, and its SIPREC session stops
+        (`siprec.stopped`, BYE to the SRS). KeyError if unknown or ended."""
+        events = self._call_control.end_call(call_control_id, hangup_cause)
         if self._effects is not None:
             self._effects.run(events)
 

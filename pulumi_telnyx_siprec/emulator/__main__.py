@@ -55,7 +55,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--allow-any-srs-host", action="store_true",
                         help="send SIP and RTP to connector hosts that are not loopback addresses (your own lab "
                              "only; by default every SIP and RTP packet stays on this machine)")
+    parser.add_argument("--webhook-url", metavar="URL",
+                        help="where Call Control webhooks go when a dial names no webhook_url (what the Call Control "
+                             "application's webhook URL is at Telnyx); loopback only unless --allow-any-callback-host")
+    parser.add_argument("--call-duration", type=float, metavar="SECONDS",
+                        help="a Call Control call hangs up by itself this long after it is answered, as a far end "
+                             "would (default: it lasts until hung up, or its time_limit_secs)")
     args = parser.parse_args(argv)
+    if args.call_duration is not None and not 0 < args.call_duration <= 86400:
+        parser.error(f"--call-duration must be above 0 and at most 86400 seconds, got {args.call_duration:g}")
     if not 0 <= args.latency <= 60:
         parser.error(f"--latency must be from 0 to 60 seconds, got {args.latency:g}")
     if not 0 <= args.port <= 65535:
@@ -86,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                         verbose=args.verbose, latency=args.latency, behaviour=behaviour,
                         callback_failover_url=args.callback_failover_url, sip=not args.no_sip,
                         await_srs=not args.no_await_srs, allow_any_srs_host=args.allow_any_srs_host,
-                        invite_timeout=args.invite_timeout)
+                        invite_timeout=args.invite_timeout, webhook_url=args.webhook_url,
+                        call_duration=args.call_duration)
     signals = TerminationSignals()
     try:
         emulator.start()
@@ -96,8 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(emulator.base_url, flush=True)
     key = emulator.callback_public_key
-    print(f"status callbacks are signed; verify with this Ed25519 public key (base64): {key}" if key else
-          "status callbacks are not signed: install `cryptography` (pip install 'pulumi-telnyx-siprec[emulator]')",
+    print(f"status callbacks and webhooks are signed; verify with this Ed25519 public key (base64): {key}"
+          if key else
+          "status callbacks and webhooks are not signed: install `cryptography` "
+          "(pip install 'pulumi-telnyx-siprec[emulator]')",
           flush=True)
     signals.wait()
     emulator.stop()

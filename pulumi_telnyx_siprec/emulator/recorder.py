@@ -53,6 +53,11 @@ class SiprecRecorder:
         self._submit: Submit = lambda _events: None
         state.sip_view = self.view
 
+    @property
+    def agent(self) -> SiprecUserAgent:
+        """The SIPREC user agent, which Call Control sessions share (`call_control_recorder`)."""
+        return self._agent
+
     def bind(self, submit: Submit) -> None:
         """Where events that happen later (a refusal while not awaiting) are delivered."""
         self._submit = submit

@@ -176,3 +176,17 @@ def header_map(value: dict[str, str]) -> None:
         found = _bad_character(item.replace(" ", ""))
         if found:
             raise InvalidValueError(f"header {name!r} has a control character in its value ({_name_char(found[1])})")
+
+
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def base64_text(value: str) -> None:
+    """Standard base64 (RFC 4648 section 4, padded), as Call Control's `client_state` must be. The value is not
+    echoed: it is a program's own state."""
+    non_empty(value)
+    if not _BASE64.fullmatch(value):
+        raise InvalidValueError(
+            "must be base64 (letters, digits, `+` and `/`, padded with `=` to a multiple of 4 characters), "
+            "e.g. `cnVuLTQy` for `run-42` (Python: `base64.b64encode(b\"run-42\").decode()`); got "
+            f"{len(value)} characters that are not")

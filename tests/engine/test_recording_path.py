@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pulumi_telnyx_siprec.emulator import Emulator
 from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs
-from tests.support.engine import CONNECTION, KEY, EngineStack, call_example_project
+from tests.support.engine import (
+    CALL_CONTROL_APP,
+    CONNECTION,
+    KEY,
+    EngineStack,
+    call_control_example_project,
+    call_example_project,
+)
 from tests.support.sipp import require_sipp
 
 
@@ -78,3 +86,37 @@ def test_an_srs_that_refuses_fails_up_naming_the_sip_answer_and_the_connector(tm
     # The stack keeps what was made (connector, call) and no session: destroy cleans up.
     stack.destroy()
     assert emulator.state()["connectors"] == {}
+
+
+def test_a_call_control_session_records_to_the_srs_and_ends_when_its_call_does(tmp_path: Path, cli: Path,
+                                                                               emulator: Emulator) -> None:
+    require_sipp()
+    with LocalSrs("accept", transport="udp") as srs:
+        stack = EngineStack(call_control_example_project(tmp_path / "project"), tmp_path, cli=cli)
+        stack.set_config({"telnyx:baseUrl": emulator.base_url, "connectionId": CALL_CONTROL_APP,
+                          "srsHost": srs.host, "srsPort": str(srs.port), "testRun": "run-42"}, {"telnyx:apiKey": KEY})
+        stack.up()
+
+        def session(state: dict[str, Any]) -> dict[str, Any]:
+            [call] = state["call_control_calls"].values()
+            found: dict[str, Any] = call["sessions"][-1]
+            return found
+
+        emulator.wait_until(lambda state: all(n > 10 for n in session(state)["sip"].get("rtp_packets", [0])))
+        emulator.set_call_duration(0.1)  # the far end hangs up: the session ends because its call did
+        emulator.wait_until(lambda state: session(state)["sip"].get("bye_code") == 200)
+        stack.refresh()
+        assert [r["type"] for r in stack.resources("dynamic/telnyx:")] == [
+            "pulumi-python:dynamic/telnyx:SiprecConnector"], "the call and its session left the state"
+        stack.destroy()
+        report = srs.stop()
+    assert report.problems == ()
+    [received] = report.sessions
+    assert (received.answer, received.acked, received.bye) == (200, True, True)
+    assert (len(report.invites), len(report.byes)) == (1, 1)
+    assert "siprec" in (received.invite.get("require") or "")
+    assert [s.label for s in received.streams] == ["1", "2"]
+    assert all(s.rtp_packets > 10 for s in received.streams)
+    assert (received.extension_parameters, received.custom_headers) == ((("X-Test-Run", "run-42"),), ())
+    [call] = emulator.state()["call_control_calls"].values()
+    assert ([s["status"] for s in call["sessions"]], call["hangup_cause"]) == (["stopped"], "normal_clearing")

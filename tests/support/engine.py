@@ -30,6 +30,8 @@ CALL = "v3:engine-test-call"
 """The live call the engine tests' emulator holds."""
 CONNECTION = "1773070540731319841"
 """The TeXML application the test-call stacks place their calls through."""
+CALL_CONTROL_APP = "1773070540731319842"
+"""The Call Control application the Call Control test-call stacks dial through."""
 
 
 def api_requests(emulator: Emulator) -> list[dict[str, Any]]:
@@ -77,6 +79,10 @@ def quickstart_project(into: Path) -> Path:
 
 def call_example_project(into: Path) -> Path:
     return copy_project(ROOT / "examples" / "test-call", into)
+
+
+def call_control_example_project(into: Path) -> Path:
+    return copy_project(ROOT / "examples" / "call-control-test-call", into)
 
 
 def program_project(into: Path, name: str, program: str, config: Mapping[str, Any] | None = None) -> Path:

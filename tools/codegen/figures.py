@@ -15,7 +15,7 @@ def reliability_table() -> str:
     from tests.support.faults import FAULTS
 
     cases = len(test_reliability.CASES)
-    ambiguous = len(test_reliability.START_FAILS) + len(test_reliability.PLACE_FAILS)
+    ambiguous = sum(len(fails) for fails in test_reliability.AMBIGUOUS.values())
     check_bags = 2 * len(test_check_properties.PROVIDERS) * test_check_properties.EXAMPLES
     sent = 2 * test_bad_input.ACCEPTED_EXAMPLES
     paths = 2 * test_bad_input.PATH_EXAMPLES
@@ -24,11 +24,11 @@ def reliability_table() -> str:
         "| figure | value | reproduce with |",
         "|---|---|---|",
         f"| fault x operation cases, through the provider server | {cases} ({len(FAULTS)} faults x "
-        f"{len(test_reliability.OPERATIONS)} operations; no sid only on start, stop and call create) | "
+        f"{len(test_reliability.OPERATIONS)} operations; no sid only on the starts, stops and call creates) | "
         f"`{RELIABILITY} -k matrix` |",
-        f"| recovered (retried, read back, or repeated) | {cases - ambiguous} | same |",
+        f"| recovered (retried, read back, repeated, or a lost Dial found again) | {cases - ambiguous} | same |",
         f"| failed with \"a session (or call) may exist\" and how to stop it | {ambiguous} (a start or call create "
-        "after 5xx, timeout, drop, or an unreadable 200) | same |",
+        "after 5xx, timeout, drop, or an unreadable 200; a Dial that was not carried out) | same |",
         "| duplicate sessions or calls made by a retry | 0 | same |",
         f"| retry bounds held (`telnyx:maxRetryWait` {test_reliability.MAX_RETRY_WAIT:g} s, `telnyx:maxRetries` "
         f"{test_reliability.MAX_RETRIES}) | gave up after 2 attempts when a second 3 s wait would pass the budget, "

@@ -49,8 +49,9 @@ def render_module(spec: ResourceSpec) -> str:
     name = spec.name
     uses_mapping = any(f.kind is Kind.STRING_MAP for f in spec.inputs.fields)
     lines = [
-        f"# Generated from the {name} spec (pulumi_telnyx_siprec/resources/{spec.module_name}/spec.py) by",
-        "# `python -m tools.codegen --write`: edit the spec, then regenerate. tests/test_generated.py checks it.",
+        f"# Generated from the {name} spec by `python -m tools.codegen --write`:",
+        f"# edit pulumi_telnyx_siprec/resources/{spec.module_name}/spec.py, then regenerate.",
+        "# tests/test_generated.py checks it.",
         *docstring(f"{name}: {spec.summary}", ""),
         "",
         "from __future__ import annotations",
@@ -143,7 +144,12 @@ def render_package_init(specs: tuple[ResourceSpec, ...]) -> str:
         "if TYPE_CHECKING:",
     ]
     for spec in sorted(specs, key=lambda s: s.module_name):  # in ruff's import order
-        lines.append(f"    from .dynamic.{spec.module_name} import {spec.name}, {spec.name}Args, {spec.name}Provider")
+        names = (spec.name, f"{spec.name}Args", f"{spec.name}Provider")
+        line = f"    from .dynamic.{spec.module_name} import {', '.join(names)}"
+        if len(line) <= 120:
+            lines.append(line)
+        else:  # as ruff wraps it
+            lines += [f"    from .dynamic.{spec.module_name} import (", *(f"        {n}," for n in names), "    )"]
     lines += ["", "_EXPORTS = {"]
     lines += [f'    "{export}": ".dynamic.{module}",' for export, module in exports]
     lines += ["}", "", "__all__ = ["]

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from .state import CallbackEvent
+from .state import CallbackEvent, PartEvent
 
 QUEUE_SIZE = 128
 """Per worker."""
@@ -76,6 +76,29 @@ def signature_headers(signer: CallbackSigner | None, body: bytes, now: Callable[
     return {"telnyx-timestamp": timestamp, "telnyx-signature-ed25519": base64.b64encode(signature).decode()}
 
 
+class JsonWebhook(PartEvent):
+    """A Call Control webhook to deliver: a JSON body POSTed to `url`, signed as status callbacks are. `shard` (the
+    call's id) keeps one call's webhooks in order."""
+
+    def __init__(self, url: str, body: bytes, *, event_type: str, shard: str) -> None:
+        self.url = url
+        self.body = body
+        self.event_type = event_type
+        self.shard = shard
+
+    def request(self, url: str, signer: CallbackSigner | None) -> urllib.request.Request:
+        # The URL passed the shared schema's http(s)-only rule (or is the emulator's own default).
+        return urllib.request.Request(url, data=self.body, method="POST",  # noqa: S310
+                                      headers={"Content-Type": "application/json",
+                                               **signature_headers(signer, self.body)})
+
+    def record(self) -> dict[str, Any]:
+        return {"event": self.event_type, "call_control_id": self.shard, "body": self.body.decode()}
+
+
+Delivery = CallbackEvent | JsonWebhook
+
+
 class CallbackDispatcher:
     """A bounded queue and a few worker threads; `record` receives one entry per delivery attempt."""
 
@@ -85,7 +108,7 @@ class CallbackDispatcher:
         self._allow_any_host = allow_any_host
         self.signer = signer
         self._failover_url = failover_url
-        self._queues: list[queue.Queue[CallbackEvent | None]] = [queue.Queue(maxsize=QUEUE_SIZE)
+        self._queues: list[queue.Queue[Delivery | None]] = [queue.Queue(maxsize=QUEUE_SIZE)
                                                                   for _ in range(WORKERS)]
         # Straight to the target: an http_proxy in the environment must not reroute a loopback delivery.
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -94,9 +117,10 @@ class CallbackDispatcher:
         for worker in self._workers:
             worker.start()
 
-    def submit(self, events: Iterable[CallbackEvent]) -> None:
+    def submit(self, events: Iterable[Delivery]) -> None:
         for event in events:
-            shard = zlib.crc32(event.fields["SiprecSid"].encode()) % len(self._queues)
+            key = event.shard if isinstance(event, JsonWebhook) else event.fields["SiprecSid"]
+            shard = zlib.crc32(key.encode()) % len(self._queues)
             try:
                 self._queues[shard].put_nowait(event)
             except queue.Full:
@@ -109,32 +133,34 @@ class CallbackDispatcher:
         for worker in self._workers:
             worker.join(timeout=TIMEOUT_SECONDS + 1)
 
-    def _work(self, pending: queue.Queue[CallbackEvent | None]) -> None:
+    def _work(self, pending: queue.Queue[Delivery | None]) -> None:
         while True:
             event = pending.get()
             if event is None:
                 return
             self._deliver(event)
 
-    def _deliver(self, event: CallbackEvent) -> None:
+    def _deliver(self, event: Delivery) -> None:
         if not self._attempt(event, event.url) and self._failover_url:
             self._attempt(event, self._failover_url, failover=True)
 
-    def _attempt(self, event: CallbackEvent, url: str, failover: bool = False) -> bool:
+    def _attempt(self, event: Delivery, url: str, failover: bool = False) -> bool:
         """One delivery to `url`; True when it answered 200 (anything else counts as failed, as at Telnyx)."""
         if not self._allow_any_host and not is_loopback_host(url):
             self._outcome(event, url, delivered=False, failover=failover,
                           error="not delivered: not a loopback host (start the emulator with "
                                 "--allow-any-callback-host to deliver anywhere)")
             return False
-        encoded = urlencode(event.fields)
-        if event.method == "GET":
+        if isinstance(event, JsonWebhook):
+            request = event.request(url, self.signer)
+        elif event.method == "GET":
+            encoded = urlencode(event.fields)
             separator = "&" if urlsplit(url).query else "?"
             # The URL passed the shared schema's http(s)-only rule when the session started.
             request = urllib.request.Request(url + separator + encoded, method="GET",  # noqa: S310
                                              headers=signature_headers(self.signer, b""))
         else:
-            body = encoded.encode()
+            body = urlencode(event.fields).encode()
             request = urllib.request.Request(  # noqa: S310
                 url, data=body, method="POST",
                 headers={"Content-Type": "application/x-www-form-urlencoded", **signature_headers(self.signer, body)},
@@ -152,10 +178,12 @@ class CallbackDispatcher:
             self._outcome(event, url, delivered=False, error=f"{type(err).__name__}: {err}"[:300], failover=failover)
         return False
 
-    def _outcome(self, event: CallbackEvent, url: str, *, delivered: bool, status: int | None = None,
+    def _outcome(self, event: Delivery, url: str, *, delivered: bool, status: int | None = None,
                  error: str | None = None, failover: bool = False) -> None:
+        what = event.record() if isinstance(event, JsonWebhook) else {
+            "method": event.method, "event": event.fields["SiprecEvent"], "siprec_sid": event.fields["SiprecSid"],
+            "fields": dict(event.fields)}
         self._record({
-            "url": url, "method": event.method, "event": event.fields["SiprecEvent"],
-            "siprec_sid": event.fields["SiprecSid"], "fields": dict(event.fields), "delivered": delivered,
-            "status": status, "error": error, "failover": failover, "at": datetime.now(timezone.utc).isoformat(),
+            "url": url, "method": "POST", **what, "delivered": delivered, "status": status, "error": error,
+            "failover": failover, "at": datetime.now(timezone.utc).isoformat(),
         })

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from .callbacks import CallbackDispatcher
-from .state import Answer, CallbackEvent, Event, SessionEnded, SessionStarted
+from .callbacks import CallbackDispatcher, Delivery, JsonWebhook
+from .state import Answer, CallbackEvent, Event, PartEvent, SessionEnded, SessionStarted
 
 
 class Recorder(Protocol):
@@ -23,12 +23,23 @@ class Recorder(Protocol):
     def close(self) -> None: ...
 
 
-class SideEffects:
-    """Runs the events operations leave behind: callbacks in the background, SIP through the recorder."""
+class PartHandler(Protocol):
+    """Carries out the events of another part of the API (Call Control's SIP side); ignores the others."""
 
-    def __init__(self, callbacks: CallbackDispatcher, recorder: Recorder | None = None) -> None:
+    def handle(self, event: PartEvent) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SideEffects:
+    """Runs the events operations leave behind: callbacks and webhooks in the background, SIP through the recorder
+    and the parts' handlers."""
+
+    def __init__(self, callbacks: CallbackDispatcher, recorder: Recorder | None = None,
+                 handlers: Sequence[PartHandler] = ()) -> None:
         self.callbacks = callbacks
         self.recorder = recorder
+        self.handlers = tuple(handlers)
         if recorder is not None:
             recorder.bind(self.run)
 
@@ -43,15 +54,20 @@ class SideEffects:
 
     def run(self, events: Iterable[Event]) -> None:
         """Delivers the callbacks and hangs up on the SRS of ended sessions."""
-        callbacks = []
+        callbacks: list[Delivery] = []
         for event in events:
-            if isinstance(event, CallbackEvent):
+            if isinstance(event, (CallbackEvent, JsonWebhook)):
                 callbacks.append(event)
             elif isinstance(event, SessionEnded) and self.recorder is not None:
                 self.recorder.stop(event)
+            elif isinstance(event, PartEvent):
+                for handler in self.handlers:
+                    handler.handle(event)
         self.callbacks.submit(callbacks)
 
     def close(self) -> None:
+        for handler in self.handlers:
+            handler.close()
         if self.recorder is not None:
             self.recorder.close()
         self.callbacks.close()

@@ -6,8 +6,8 @@ A fault is given as JSON (`POST /_emulator/faults`) or in-process (`Emulator.inj
 
 kinds: `status` (answer this status, with `headers` and `body`, default a Telnyx error envelope), `drop` (close the
 connection without answering), `malformed` (a truncated JSON body), `html` (an HTML error page), `missing_sid`
-(a 200 JSON answer without `sid` or `call_sid`), `delay` (answer normally, `seconds` late: after carrying the
-request out, or before it with `process: false`).
+(a 200 JSON answer without `sid`, `call_sid` or the `data` envelope), `delay` (answer normally, `seconds` late:
+after carrying the request out, or before it with `process: false`).
 `process` says whether the request is carried out before the fault replaces its answer (default: true for `delay`,
 `malformed` and `missing_sid`, false otherwise): a 500 after processing is a start that did happen.
 `seconds` delays any kind. `count` (default 1) answers are affected; `probability` (default 1) is the chance that a

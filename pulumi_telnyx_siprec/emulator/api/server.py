@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from .call_control import ROUTES as CALL_CONTROL_ROUTES
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
 from .resource_inputs import ENDED_CALL_STATUSES
@@ -70,6 +71,7 @@ ROUTES = (
            lambda s, ids, body: _no_events(s.update_connector(ids["name"], body)), json_only=True),
     _route("connector.delete", "DELETE", _CONNECTOR,
            lambda s, ids, _body: _no_events(s.delete_connector(ids["name"])), json_only=True),
+    *(_route(name, method, path, operation, json_only=True) for name, method, path, operation in CALL_CONTROL_ROUTES),
 )
 ROUTE_NAMES = tuple(r.name for r in ROUTES)
 
@@ -266,6 +268,7 @@ class Handler(BaseHTTPRequestHandler):
             body = dict(processed.body) if processed and isinstance(processed.body, dict) else {}
             body.pop("sid", None)
             body.pop("call_sid", None)  # what a call create answers its id as
+            body.pop("data", None)  # the JSON API's envelope (Call Control's ids and results)
             self._finish(Answer(fault.status or 200, body, fault.headers), route, raw, fault)
             return
         if fault.kind == "malformed":

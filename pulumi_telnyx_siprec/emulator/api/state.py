@@ -215,7 +215,11 @@ class SessionEnded:
     sid: str
 
 
-Event = CallbackEvent | SessionStarted | SessionEnded
+class PartEvent:
+    """What an operation of another part of the API (Call Control) leaves to do; `SideEffects` hands it on."""
+
+
+Event = CallbackEvent | SessionStarted | SessionEnded | PartEvent
 """What an operation leaves to do once the lock is released: deliveries and SIP signalling."""
 
 
@@ -252,6 +256,8 @@ class EmulatorState:
         """API requests being handled right now (a delayed answer, say); tests wait for it to reach 0."""
         self.sip_view: Callable[[str], dict[str, Any]] = lambda _sid: {}
         """The SIP side of a session now, from the SIPREC client when one runs."""
+        self.parts: list[Any] = []
+        """Other parts of the API (Call Control) that keep their state under this lock: reset and shown with it."""
 
     # The account
 
@@ -537,6 +543,8 @@ class EmulatorState:
             self.requests.clear()
             self.callbacks.clear()
             self.counters = {"requests": 0, "callbacks": 0}
+            for part in self.parts:
+                part.reset()
 
     def _session_json(self, session: Session) -> dict[str, Any]:
         shown = session.to_json()
@@ -558,6 +566,7 @@ class EmulatorState:
                 "counters": {**self.counters, "in_flight": self.in_flight},
                 "limits": dataclasses.asdict(self.limits),
                 "behaviour": dataclasses.asdict(self.behaviour),
+                **{key: value for part in self.parts for key, value in part.snapshot().items()},
             }
 
 

@@ -1,0 +1,102 @@
+"""Telnyx's SIPREC client for Call Control sessions: the same client as for TeXML (`siprec/`, through the TeXML
+recorder's user agent) invites the connector's SRS when a session starts, with the call's parties and custom headers
+in the recording metadata, sends RTP, refreshes the session, and sends BYE when the session or its call ends.
+
+Telnyx answers `siprec_start` with `ok` whatever the SRS does, and reports the SRS's answer only by webhook
+(docs/telnyx-api.md section 10): `siprec.started` once the SRS took the session, `siprec.failed` (`failure_cause`)
+when it refused or never answered, `siprec.stopped` when it hung up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .api.call_control import CallControl, SiprecEnded, SiprecStarted
+from .api.call_control_events import siprec_failure_cause
+from .api.state import Event, PartEvent
+from .recorder import outcome_json
+from .siprec import HostNotAllowedError, RecordingRequest, SessionHandle, SiprecUserAgent, SrcOutcome
+
+OVER = frozenset({"failed", "timeout", "cancelled", "ended"})
+
+
+class CallControlRecorder:
+    """Carries out the SIP side of Call Control sessions; `submit` delivers what happens later (webhooks)."""
+
+    def __init__(self, call_control: CallControl, agent: SiprecUserAgent) -> None:
+        self._call_control = call_control
+        self._agent = agent
+        self._submit: Callable[[Iterable[Event]], None] = lambda _events: None
+        self._handles: dict[str, SessionHandle] = {}
+        self._lock = threading.Lock()
+        call_control.sip = True
+        call_control.sip_view = self.view
+
+    def bind(self, submit: Callable[[Iterable[Event]], None]) -> None:
+        """Where events that happen later (the SRS's answer) are delivered."""
+        self._submit = submit
+
+    def handle(self, event: PartEvent) -> None:
+        if isinstance(event, SiprecStarted):
+            self._start(event)
+        elif isinstance(event, SiprecEnded):
+            with self._lock:
+                handle = self._handles.get(event.sid)
+            if handle is not None:  # BYE in the background: an API answer never waits for it
+                threading.Thread(target=handle.stop, name=f"siprec-stop-{event.sid[:8]}", daemon=True).start()
+
+    def _start(self, started: SiprecStarted) -> None:
+        session, sid = started.session, started.session.sid
+        reason, handle = None, None
+        if isinstance(started.srs, str):
+            reason = started.srs
+        else:
+            host, port = started.srs
+            checked = session.checked
+            try:
+                request = RecordingRequest(
+                    session_sid=sid, call_sid=session.call_control_id, caller=started.caller, callee=started.callee,
+                    srs_host=host, srs_port=port, track=checked["track"],
+                    session_timeout_secs=checked["session_timeout_secs"], custom_headers=started.custom_headers,
+                    include_metadata_custom_headers=checked["include_metadata_custom_headers"],
+                    secure=checked["secure"], transport=checked["sip_transport"])
+                handle = self._agent.start(request, listener=lambda event, outcome: self._heard(sid, event, outcome))
+            except (HostNotAllowedError, ValueError) as err:
+                reason = f"no SIP sent: {err}"
+            else:
+                self._call_control.note(sid, {"srs": f"{host}:{port}", "transport": request.signalling,
+                                              "invite": handle.invite.decode("utf-8", "replace")})
+        if handle is None:
+            self._call_control.note(sid, {"skipped": reason})
+            self._submit(self._call_control.session_established(sid))
+            return
+        with self._lock:
+            # Ended sessions' handles are not kept (their last outcome goes into the session's record): the dict
+            # stays as small as the sessions alive.
+            over = {k: h for k, h in self._handles.items() if h.outcome().state in OVER}
+            for k in over:
+                del self._handles[k]
+            self._handles[sid] = handle
+        for k, ended in over.items():
+            self._call_control.note(k, outcome_json(ended.outcome()))
+
+    def _heard(self, sid: str, event: str, outcome: SrcOutcome) -> None:
+        # From a user agent thread: quick, and never raising.
+        if event == "established":
+            self._submit(self._call_control.session_established(sid))
+        elif event in ("failed", "timeout"):
+            self._submit(self._call_control.session_failed(
+                sid, siprec_failure_cause(outcome.final_code, timed_out=event == "timeout")))
+        elif event == "ended" and outcome.ended_by == "srs":
+            self._submit(self._call_control.session_ended_by_srs(sid))
+
+    def view(self, sid: str) -> dict[str, Any]:
+        """The SIP side of one session now (RTP counts grow while it lives)."""
+        with self._lock:
+            handle = self._handles.get(sid)
+        return outcome_json(handle.outcome()) if handle is not None else {}
+
+    def close(self) -> None:
+        """The user agent is the TeXML recorder's: it closes it."""

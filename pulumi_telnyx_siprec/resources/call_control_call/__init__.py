@@ -1,0 +1,1 @@
+"""CallControlCall: a test call placed through a Call Control application (Dial)."""

@@ -1,0 +1,1 @@
+"""CallControlSiprecSession: a SIPREC session on a live Call Control call."""

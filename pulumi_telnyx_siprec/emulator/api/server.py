@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import re
 import socket
@@ -12,18 +11,17 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
+from .records import redacted_authorization, request_record
 from .resource_inputs import ENDED_CALL_STATUSES
 from .state import Answer, EmulatorState, Event, api_error, not_found, updated_behaviour
 
 MAX_BODY_BYTES = 64 * 1024
-KEPT_BODY_CHARS = 2_000
 
 
 Operation = Callable[[EmulatorState, Mapping[str, str], dict[str, Any]], tuple[Answer, list[Event]]]
@@ -72,6 +70,8 @@ ROUTES = (
            lambda s, ids, _body: _no_events(s.delete_connector(ids["name"])), json_only=True),
 )
 ROUTE_NAMES = tuple(r.name for r in ROUTES)
+__all__ = ["MAX_BODY_BYTES", "ROUTES", "ROUTE_NAMES", "BodyError", "EmulatorHTTPServer", "Handler", "Route",
+           "parse_body", "redacted_authorization"]
 
 
 class BodyError(Exception):
@@ -372,25 +372,9 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def _record(self, route: Route | None, status: int | None, raw: bytes, fault: Fault | None) -> None:
-        self.server.state.record_request({
-            "at": datetime.now(timezone.utc).isoformat(),
-            "method": self.command,
-            "path": self.path,
-            "route": route.name if route else None,
-            "status": status,
-            "headers": {k: (redacted_authorization(v) if k.lower() == "authorization" else v)
-                        for k, v in self.headers.items()},
-            "body": raw[:KEPT_BODY_CHARS].decode("utf-8", errors="replace"),
-            "fault": fault.kind if fault else None,
-        })
-
-
-def redacted_authorization(value: str) -> str:
-    """An Authorization header as the state shows it: the scheme and a fingerprint of the credential (the first
-    8 hex digits of its SHA-256), never the credential itself."""
-    scheme, _, credential = value.partition(" ")
-    fingerprint = hashlib.sha256(credential.strip().encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return f"{scheme} [redacted sha256:{fingerprint}]"
+        self.server.state.record_request(request_record(
+            self.command, self.path, route.name if route else None, status, self.headers.items(), raw,
+            fault.kind if fault else None))
 
 
 def _default_error_body(status: int) -> dict[str, Any]:

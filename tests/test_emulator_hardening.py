@@ -1,0 +1,80 @@
+"""The emulator's HTTP side against hostile or careless clients (issue 23, point 5): credentials never echoed, deep
+JSON refused, faults only for authenticated requests, idle and slow connections closed, memory bounded, and control
+endpoints that a web page cannot drive."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from pulumi_telnyx_siprec.emulator import Emulator
+from tests.support.samples import ACCOUNT_SID, CALL_SID
+
+KEY = "KEYhardening0123456789abcdefABCDEF"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with Emulator(api_key=KEY, calls=[CALL_SID], sip=False) as running:
+        yield running
+
+
+def address(emulator: Emulator) -> tuple[str, int]:
+    host, port = emulator.base_url.removeprefix("http://").removesuffix("/v2").rsplit(":", 1)
+    return host, int(port)
+
+
+def control_url(emulator: Emulator, path: str) -> str:
+    return emulator.base_url.removesuffix("/v2") + "/_emulator/" + path
+
+
+def start_url(emulator: Emulator, call_sid: str = CALL_SID) -> str:
+    return f"{emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{call_sid}/Siprec.json"
+
+
+def raw_exchange(emulator: Emulator, request: bytes, timeout: float = 10.0) -> bytes:
+    """Sends `request` as it is on a fresh connection and reads until the server closes it (or `timeout`)."""
+    with socket.create_connection(address(emulator), timeout=timeout) as connection:
+        connection.sendall(request)
+        received = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        return received
+
+
+def request_bytes(method: str, path: str, headers: list[tuple[str, str]], body: bytes = b"") -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", *(f"{name}: {value}" for name, value in headers),
+             f"Content-Length: {len(body)}", "Connection: close", "", ""]
+    return "\r\n".join(lines).encode("latin-1") + body
+
+
+# 1. An Authorization value is never echoed, however it is formed
+
+
+@pytest.mark.parametrize("header", [
+    ("Authorization", KEY),
+    ("Authorization", f"Bearer\t{KEY}"),
+    ("Authorization", f"Bearer   {KEY}"),
+    ("Authorization", f"bearer {KEY}"),
+    ("Authorization", f"{KEY} trailing"),
+    ("AUTHORIZATION", f"Token {KEY}"),
+    ("Proxy-Authorization", f"Bearer {KEY}"),
+])
+def test_no_authorization_value_reaches_the_state(emulator: Emulator, header: tuple[str, str]) -> None:
+    host, port = address(emulator)
+    answer = raw_exchange(emulator, request_bytes("GET", "/v2/whoami", [("Host", f"{host}:{port}"), header]))
+    assert answer.startswith(b"HTTP/1.1 "), answer
+    [record] = emulator.state()["requests"]
+    assert record["route"] == "whoami"
+    assert KEY not in json.dumps(record)
+    assert KEY not in requests.get(control_url(emulator, "state"), timeout=10).text

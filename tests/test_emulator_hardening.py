@@ -78,3 +78,52 @@ def test_no_authorization_value_reaches_the_state(emulator: Emulator, header: tu
     assert record["route"] == "whoami"
     assert KEY not in json.dumps(record)
     assert KEY not in requests.get(control_url(emulator, "state"), timeout=10).text
+
+
+# 2. JSON nested too deep for the state to show is refused, in Telnyx's error envelope
+
+
+def nested(depth: int) -> str:
+    """A start body whose `Extra` nests arrays so that the whole body is `depth` levels deep."""
+    return '{"ConnectorName": "srs", "Extra": ' + "[" * (depth - 1) + "]" * (depth - 1) + "}"
+
+
+@pytest.mark.parametrize("depth", [33, 980, 30_000])
+def test_json_nested_deeper_than_the_limit_is_a_400_and_the_state_still_answers(emulator: Emulator,
+                                                                                 depth: int) -> None:
+    response = requests.post(start_url(emulator), data=nested(depth), timeout=10,
+                             headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"errors": [{
+        "code": "10015", "title": "Bad request",
+        "detail": "the JSON body nests arrays and objects deeper than 32 levels; the emulator keeps at most 32"}]}
+    state = requests.get(control_url(emulator, "state"), timeout=10)
+    assert state.status_code == 200
+    assert state.json()["sessions"] == []
+
+
+def test_json_at_the_limit_is_kept_and_shown_again(emulator: Emulator) -> None:
+    body = nested(32)
+    response = requests.post(start_url(emulator), data=body, timeout=10,
+                             headers={**AUTH, "Content-Type": "application/json"})
+    assert response.status_code == 200
+    [session] = requests.get(control_url(emulator, "state"), timeout=10).json()["sessions"]
+    assert session["params"] == json.loads(body)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(emulator: Emulator, constant: str) -> None:
+    response = requests.post(start_url(emulator), data='{"ConnectorName": "srs", "X": ' + constant + "}",
+                             headers={**AUTH, "Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["detail"] == f"{constant} is not a JSON value; send a number or a string"
+    assert emulator.state()["sessions"] == []
+
+
+@pytest.mark.parametrize("endpoint", ["faults", "behaviour", "calls"])
+def test_control_endpoints_refuse_deep_json_too(emulator: Emulator, endpoint: str) -> None:
+    deep = {"route": "whoami", "kind": "status", "status": 500, "body": json.loads("[" * 40 + "]" * 40)}
+    response = requests.post(control_url(emulator, endpoint), json=deep, timeout=10)
+    assert response.status_code == 400
+    assert "deeper than 32 levels" in response.json()["errors"][0]["detail"]
+    assert requests.get(control_url(emulator, "state"), timeout=10).json()["faults"] == []

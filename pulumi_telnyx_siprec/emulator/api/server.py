@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote
 
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
+from .json_body import JsonBodyError, load_json
 from .records import redacted_authorization, request_record
 from .resource_inputs import ENDED_CALL_STATUSES
 from .state import Answer, EmulatorState, Event, api_error, not_found, updated_behaviour
@@ -101,9 +102,9 @@ def parse_body(content_type: str, raw: bytes, json_only: bool = False) -> tuple[
         return {key: values[-1] for key, values in pairs.items()}, "form"
     if media == "application/json":
         try:
-            body = json.loads(text)
-        except ValueError as err:
-            raise BodyError(api_error(400, "10015", "Bad request", f"the body is not valid JSON: {err}")) from None
+            body = load_json(text)
+        except JsonBodyError as err:
+            raise BodyError(api_error(400, "10015", "Bad request", str(err))) from None
         if not isinstance(body, dict):
             raise BodyError(api_error(400, "10015", "Bad request", "the JSON body must be an object"))
         return body, "json"
@@ -307,9 +308,11 @@ class Handler(BaseHTTPRequestHandler):
             server.faults.clear()
             return Answer(204)
         try:
-            spec = json.loads(raw or b"null")
-        except ValueError as err:
-            return _control_error(f"the body is not valid JSON: {err}")
+            spec = load_json(raw.decode("utf-8") if raw else "null")
+        except UnicodeDecodeError:
+            return _control_error("the body is not UTF-8")
+        except JsonBodyError as err:
+            return _control_error(str(err))
         if (self.command, path) == ("POST", "/_emulator/faults"):
             try:
                 faults = [parse_fault(item, ROUTE_NAMES) for item in (spec if isinstance(spec, list) else [spec])]

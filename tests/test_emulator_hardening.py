@@ -127,3 +127,20 @@ def test_control_endpoints_refuse_deep_json_too(emulator: Emulator, endpoint: st
     assert response.status_code == 400
     assert "deeper than 32 levels" in response.json()["errors"][0]["detail"]
     assert requests.get(control_url(emulator, "state"), timeout=10).json()["faults"] == []
+
+
+# 3. A request is authenticated before any fault is served
+
+
+@pytest.mark.parametrize("fault", [{"kind": "status", "status": 503}, {"kind": "drop"}, {"kind": "html"},
+                                   {"kind": "delay", "seconds": 30, "process": False}])
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY}])
+def test_a_request_with_a_wrong_key_is_401_and_leaves_the_fault_queued(
+        emulator: Emulator, fault: dict[str, object], headers: dict[str, str]) -> None:
+    emulator.inject("siprec.start", **fault)  # type: ignore[arg-type]
+    refused = requests.post(start_url(emulator), data={"ConnectorName": "srs"}, headers=headers, timeout=10)
+    assert refused.status_code == 401
+    assert refused.json()["errors"][0]["code"] == "10009"
+    [pending] = emulator.state()["faults"]
+    assert (pending["kind"], pending["count"]) == (fault["kind"], 1)
+    assert [r["status"] for r in emulator.state()["requests"]] == [401]

@@ -174,6 +174,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch_api(self, path: str) -> None:
         route, ids = self._match(path)
+        if route is not None and (unauthorised := self._check_auth()) is not None:
+            # Before any fault: a client with a wrong key learns that, and leaves the faults for the real one.
+            self._answer_unread(unauthorised, route)
+            return
         fault = self.server.faults.take(route.name) if route else None
         if fault is not None and fault.kind == "delay" and not fault.process:
             time.sleep(fault.seconds)  # slow on the way in: then the request is carried out and answered as usual
@@ -209,9 +213,6 @@ class Handler(BaseHTTPRequestHandler):
             # Under /v2 the API answers its own 404; elsewhere there is no API at all (a base URL without /v2,
             # or the wrong host), and the answer is a plain web server's.
             return (not_found() if self.path.startswith("/v2/") else Answer(404, "no such endpoint")), []
-        unauthorised = self._check_auth()
-        if unauthorised:
-            return unauthorised, []
         try:
             body, body_format = parse_body(self.headers.get("Content-Type", ""), raw, route.json_only)
         except BodyError as err:
@@ -226,6 +227,15 @@ class Handler(BaseHTTPRequestHandler):
             return api_error(401, "10009", "Authentication failed",
                              "The API key is missing or invalid; send `Authorization: Bearer <API key>`")
         return None
+
+    def _answer_unread(self, answer: Answer, route: Route | None) -> None:
+        """Answers a request whose body is not needed: read all the same (the next request on the connection
+        starts after it), or, when it cannot be, the connection closes after the answer."""
+        try:
+            raw = self._read_body()
+        except BodyError:
+            raw = b""
+        self._finish(answer, route, raw, fault=None)
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .api.callbacks import CallbackDispatcher, CallbackSigner
+from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
 from .api.effects import SideEffects
 from .api.faults import Fault, FaultQueue, parse_fault
 from .api.server import ROUTE_NAMES, EmulatorHTTPServer
@@ -65,12 +66,20 @@ class Emulator:
         await_srs: bool = True,
         allow_any_srs_host: bool = False,
         invite_timeout: float = TIMER_B,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
         Telnyx's behaviour is not documented (see `Behaviour`). With `sip`, a session on a connector the emulator
         holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see `recorder`
-        for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer."""
+        for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer. A client has
+        `read_timeout` seconds to send each request (and as long again for its body), and an idle connection is
+        closed after that long; at most `max_connections` are served at once, more wait to be accepted."""
+        if not read_timeout > 0:
+            raise ValueError(f"read_timeout must be a positive number of seconds, got {read_timeout!r}")
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, got {max_connections!r}")
         self._address = (host, port)
         self._api_key = api_key
         self._state = EmulatorState(lambda: self.base_url, limits, behaviour)
@@ -84,6 +93,8 @@ class Emulator:
         self._await_srs = await_srs
         self._allow_any_srs_host = allow_any_srs_host
         self._invite_timeout = invite_timeout
+        self._read_timeout = read_timeout
+        self._max_connections = max_connections
         self._server: EmulatorHTTPServer | None = None
         self._effects: SideEffects | None = None
         self._thread: threading.Thread | None = None
@@ -99,7 +110,8 @@ class Emulator:
         self._effects = SideEffects(callbacks, recorder)
         try:
             self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._effects,
-                                              self._api_key, self._verbose, self._latency)
+                                              self._api_key, self._verbose, self._latency, self._read_timeout,
+                                              self._max_connections)
         except OSError:
             self._effects.close()
             self._effects = None
@@ -143,9 +155,13 @@ class Emulator:
         return self._signer.public_key if self._signer is not None else None
 
     def state(self) -> dict[str, Any]:
-        """Calls, sessions (with every parameter received), callback deliveries, recent requests, faults."""
+        """Calls, sessions (with every parameter received), callback deliveries, recent requests, faults, and the
+        connections served now (while running)."""
+        server = self._server
+        connections = server.connections() if server is not None else {
+            "open": 0, "max": self._max_connections, "read_timeout": self._read_timeout}
         return {**self._state.snapshot(), "faults": self._faults.pending(),
-                "callback_public_key": self.callback_public_key}
+                "callback_public_key": self.callback_public_key, "connections": connections}
 
     def configure(self, **changes: Any) -> Behaviour:
         """Changes behaviour switches while running (as `POST /_emulator/behaviour` does)."""

@@ -10,6 +10,7 @@ import threading
 from types import FrameType
 
 from . import Behaviour, Emulator
+from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
 from .api.state import CALL_OUTCOMES
 from .siprec import TIMER_B
 
@@ -57,9 +58,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--allow-any-srs-host", action="store_true",
                         help="send SIP and RTP to connector hosts that are not loopback addresses (your own lab "
                              "only; by default every SIP and RTP packet stays on this machine)")
+    parser.add_argument("--read-timeout", type=float, default=DEFAULT_READ_TIMEOUT, metavar="SECONDS",
+                        help="how long a client has to send each request, and again its body; an idle connection "
+                             f"is closed after as long (default {DEFAULT_READ_TIMEOUT:g})")
+    parser.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS, metavar="N",
+                        help="connections served at once; more wait to be accepted until one closes "
+                             f"(default {DEFAULT_MAX_CONNECTIONS})")
     args = parser.parse_args(argv)
     if not 0 <= args.latency <= 60:
         parser.error(f"--latency must be from 0 to 60 seconds, got {args.latency:g}")
+    if not 0 < args.read_timeout <= 3600:
+        parser.error(f"--read-timeout must be above 0 and at most 3600 seconds, got {args.read_timeout:g}")
+    if not 1 <= args.max_connections <= 10_000:
+        parser.error(f"--max-connections must be from 1 to 10000, got {args.max_connections}")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, got {args.port}")
     return args
@@ -88,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                         verbose=args.verbose, latency=args.latency, behaviour=behaviour,
                         callback_failover_url=args.callback_failover_url, sip=not args.no_sip,
                         await_srs=not args.no_await_srs, allow_any_srs_host=args.allow_any_srs_host,
-                        invite_timeout=args.invite_timeout)
+                        invite_timeout=args.invite_timeout, read_timeout=args.read_timeout,
+                        max_connections=args.max_connections)
     try:
         emulator.start()
     except OSError as err:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import json
 import re
 import socket
@@ -15,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from .connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT, ConnectionSlots, DeadlineReader
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
 from .json_body import JsonBodyError, load_json
@@ -118,7 +120,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], state: EmulatorState, faults: FaultQueue,
                  effects: SideEffects, api_key: str | None, verbose: bool = False,
-                 latency: float = 0.0) -> None:
+                 latency: float = 0.0, read_timeout: float = DEFAULT_READ_TIMEOUT,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
         self.state = state
@@ -128,6 +131,44 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.latency = latency
         """Seconds added before every API answer, as a network round trip would."""
+        self.read_timeout = read_timeout
+        """Seconds a client has to send a request (and again its body), and to take an answer (see
+        `connections`)."""
+        self.slots = ConnectionSlots(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serves the connection on a thread of its own, once fewer than `max_connections` are served."""
+        if not self.slots.acquire():
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (reset, broken pipe, timed out) is no error of ours: logged when verbose only.
+        Anything else is printed, as http.server does."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            if self.verbose:
+                sys.stderr.write(f"emulator: {client_address[0]} went away: {sys.exc_info()[1]!r}\n")
+            return
+        super().handle_error(request, client_address)
+
+    def shutdown(self) -> None:
+        self.slots.stopping.set()
+        super().shutdown()
+
+    def connections(self) -> dict[str, Any]:
+        """What `GET /_emulator/state` shows of the connections."""
+        return {"open": self.slots.open, "max": self.slots.limit, "read_timeout": self.read_timeout}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -138,8 +179,17 @@ class Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
 
     def setup(self) -> None:
-        super().setup()
+        # As StreamRequestHandler.setup, but reading through a deadline (see `connections`).
+        self.connection = self.request
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.connection.settimeout(self.server.read_timeout)
+        self._reader = DeadlineReader(self.connection, self.server.read_timeout)
+        self.rfile = io.BufferedReader(self._reader)
+        self.wfile = self.connection.makefile("wb", self.wbufsize)
+
+    def handle_one_request(self) -> None:
+        self._reader.restart()  # the next request (or an idle keep-alive connection) gets the whole timeout
+        super().handle_one_request()
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -250,7 +300,21 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise BodyError(api_error(413, "10015", "Payload too large",
                                       f"bodies are limited to {MAX_BODY_BYTES} bytes"))
-        return self.rfile.read(length) if length else b""
+        if not length:
+            return b""
+        self._reader.restart()  # from now: time spent on our side (a delay fault) is not the client's
+        try:
+            raw = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            raise BodyError(api_error(408, "10008", "Request timeout",
+                                      f"the body did not arrive within {self.server.read_timeout:g} s (the "
+                                      "emulator's read timeout, --read-timeout)")) from None
+        if len(raw) < length:
+            self.close_connection = True
+            raise BodyError(api_error(400, "10015", "Bad request",
+                                      f"the body ended after {len(raw)} of its {length} bytes (Content-Length)"))
+        return raw
 
     # Faults
 
@@ -309,7 +373,8 @@ class Handler(BaseHTTPRequestHandler):
         if (self.command, path) == ("GET", "/_emulator/state"):
             signer = server.effects.callbacks.signer
             return Answer(200, {**server.state.snapshot(), "faults": server.faults.pending(),
-                                "callback_public_key": signer.public_key if signer else None})
+                                "callback_public_key": signer.public_key if signer else None,
+                                "connections": server.connections()})
         if (self.command, path) == ("POST", "/_emulator/reset"):
             server.state.reset()
             server.faults.clear()
@@ -373,6 +438,7 @@ class Handler(BaseHTTPRequestHandler):
             self._record(route, answer.status, raw, fault)
 
     def _send(self, status: int, payload: bytes, content_type: str | None, headers: Mapping[str, str]) -> None:
+        self.connection.settimeout(self.server.read_timeout)  # a client that takes no answer is let go
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)

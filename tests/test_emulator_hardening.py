@@ -9,6 +9,7 @@ import json
 import resource
 import select
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,8 +17,10 @@ from typing import Any
 import pytest
 import requests
 
-from pulumi_telnyx_siprec.emulator import Emulator
+from pulumi_telnyx_siprec.emulator import Emulator, Limits
 from pulumi_telnyx_siprec.emulator.__main__ import parse_args
+from pulumi_telnyx_siprec.emulator.api.kept_values import value_bytes
+from pulumi_telnyx_siprec.emulator.api.state import EmulatorState
 from tests.support.samples import ACCOUNT_SID, CALL_SID
 
 KEY = "KEYhardening0123456789abcdefABCDEF"
@@ -107,13 +110,17 @@ def test_json_nested_deeper_than_the_limit_is_a_400_and_the_state_still_answers(
     assert state.json()["sessions"] == []
 
 
-def test_json_at_the_limit_is_kept_and_shown_again(emulator: Emulator) -> None:
-    body = nested(32)
-    response = requests.post(start_url(emulator), data=body, timeout=10,
+def test_json_at_the_limit_is_accepted_and_shown_again(emulator: Emulator) -> None:
+    response = requests.post(start_url(emulator), data=nested(32), timeout=10,
                              headers={**AUTH, "Content-Type": "application/json"})
     assert response.status_code == 200
-    [session] = requests.get(control_url(emulator, "state"), timeout=10).json()["sessions"]
-    assert session["params"] == json.loads(body)
+    envelope = json.loads('{"errors": [{"detail": "deep", "meta": ' + "[" * 28 + "]" * 28 + "}]}")
+    fault = {"route": "whoami", "kind": "status", "status": 500, "body": envelope}  # 32 levels in all
+    assert requests.post(control_url(emulator, "faults"), json=fault, timeout=10).status_code == 201
+    state = requests.get(control_url(emulator, "state"), timeout=10).json()
+    assert state["faults"][0]["body"] == envelope
+    assert state["sessions"][0]["dropped_params"]["count"] == 1, "31 nested lists take more than 1 KiB"
+    assert requests.get(f"{emulator.base_url}/whoami", headers=AUTH, timeout=10).json() == envelope
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
@@ -304,3 +311,127 @@ def test_the_cli_takes_the_read_timeout_and_connection_bound() -> None:
     args = parse_args(["--read-timeout", "2.5", "--max-connections", "16"])
     assert (args.read_timeout, args.max_connections) == (2.5, 16)
     assert (parse_args([]).read_timeout, parse_args([]).max_connections) == (60.0, 512)
+
+
+# 5. Memory follows the counts, not what clients choose to send
+
+
+def test_undocumented_parameters_past_the_budget_are_dropped_and_counted(emulator: Emulator) -> None:
+    form = {"ConnectorName": "srs", "A": "x" * 500, "B": "y" * 600, "C": "z", "Name": "n" * 5_000}
+    response = requests.post(start_url(emulator), data=form, headers=AUTH, timeout=10)
+    assert response.status_code == 200
+    [session] = emulator.state()["sessions"]
+    assert session["params"] == {"ConnectorName": "srs", "A": "x" * 500, "C": "z", "Name": "n" * 5_000}, \
+        "documented parameters are kept whatever their size; undocumented ones while they fit in 1,024 bytes"
+    assert session["dropped_params"] == {"count": 1, "bytes": sys.getsizeof("B") + sys.getsizeof("y" * 600)}
+
+
+def test_a_body_padded_to_64_kib_keeps_what_a_plain_one_does(emulator: Emulator) -> None:
+    padding = {f"Pad{n}": "p" * 6_000 for n in range(10)}
+    sizes = []
+    for form in ({"ConnectorName": "srs"}, {"ConnectorName": "srs", **padding}):
+        before = emulator.state()["counters"]["client_value_bytes"]
+        assert requests.post(start_url(emulator), data=form, headers=AUTH, timeout=10).status_code == 200
+        sizes.append(emulator.state()["counters"]["client_value_bytes"] - before)
+    plain, padded = emulator.state()["sessions"]
+    assert padded["params"] == plain["params"] == {"ConnectorName": "srs"}
+    assert (plain["dropped_params"], padded["dropped_params"]["count"]) == (None, 10)
+    assert sizes[0] == sizes[1] < 1_024
+
+
+def test_the_values_clients_send_have_one_budget(emulator: Emulator) -> None:
+    form = {"ConnectorName": "srs", "Name": "n" * 900}
+    assert requests.post(start_url(emulator), data=form, headers=AUTH, timeout=10).status_code == 200
+    session_size = emulator.state()["counters"]["client_value_bytes"] - value_bytes(CALL_SID)
+    budget = value_bytes(CALL_SID) + 3 * session_size + session_size // 2  # three such sessions, not four
+    with Emulator(api_key=KEY, calls=[CALL_SID], sip=False, limits=Limits(client_value_bytes=budget)) as running:
+        statuses = [requests.post(start_url(running), data=form, headers=AUTH, timeout=10).status_code
+                    for _ in range(4)]
+        refused = requests.post(start_url(running), data=form, headers=AUTH, timeout=10)
+        connector = requests.post(f"{running.base_url}/siprec_connectors", headers=AUTH, timeout=10,
+                                  json={"name": "c" * session_size, "host": "127.0.0.1", "port": 5060})
+        state = running.state()
+        assert requests.post(control_url(running, "reset"), timeout=10).status_code == 204
+        assert running.state()["counters"]["client_value_bytes"] == 0
+        running.add_call(CALL_SID)
+        after_reset = requests.post(start_url(running), data=form, headers=AUTH, timeout=10)
+    assert statuses == [200, 200, 200, 429]
+    assert refused.json() == {"errors": [{
+        "code": "10011", "title": "Too much data",
+        "detail": f"emulator limit: calls, sessions and connectors may keep at most {budget} bytes of the values "
+                  "clients sent, and this would pass it; POST /_emulator/reset"}]}
+    assert connector.status_code == 429
+    assert connector.json()["errors"][0]["code"] == 429
+    assert len(state["sessions"]) == 3
+    assert state["counters"]["client_value_bytes"] <= budget
+    assert after_reset.status_code == 200
+
+
+def test_a_deleted_connector_gives_its_bytes_back(emulator: Emulator) -> None:
+    url = f"{emulator.base_url}/siprec_connectors"
+    before = emulator.state()["counters"]["client_value_bytes"]
+    created = requests.post(url, json={"name": "srs-1", "host": "127.0.0.1", "port": 5060}, headers=AUTH, timeout=10)
+    assert created.status_code == 201
+    assert emulator.state()["counters"]["client_value_bytes"] > before
+    assert requests.delete(f"{url}/srs-1", headers=AUTH, timeout=10).status_code == 204
+    assert emulator.state()["counters"]["client_value_bytes"] == before
+
+
+def test_a_request_record_is_cut_to_a_fixed_size(emulator: Emulator) -> None:
+    host, port = address(emulator)
+    headers = [("Host", f"{host}:{port}"), ("Authorization", f"Bearer {KEY}"),
+               *((f"X-Pad-{n}", "h" * 8_000) for n in range(90))]
+    raw_exchange(emulator, request_bytes("GET", "/v2/whoami?" + "q" * 30_000, headers))
+    [record] = emulator.state()["requests"]
+    assert record["status"] == 200
+    assert len(record["headers"]) == 33
+    assert record["headers"]["[not kept]"] == "62 more headers"
+    assert record["headers"]["X-Pad-0"] == "h" * 256 + "...[7744 more characters]"
+    assert len(record["path"]) < 2_100
+    assert len(json.dumps(record)) < 16_000
+
+
+def test_a_fault_holds_at_most_64_kib(emulator: Emulator) -> None:
+    many_lists: list[list[int]] = [[] for _ in range(2_000)]  # 12 KB of JSON, 120 KB in memory
+    response = requests.post(control_url(emulator, "faults"), timeout=10,
+                             json={"route": "whoami", "kind": "status", "status": 500, "body": many_lists})
+    assert response.status_code == 400
+    detail = response.json()["errors"][0]["detail"]
+    assert detail.startswith("`headers` and `body` take ")
+    assert detail.endswith(" bytes in memory, more than the 65536 a fault may hold; an error envelope takes well "
+                           "under 1 KiB")
+    assert emulator.state()["faults"] == []
+
+
+def test_what_the_siprec_client_notes_on_a_session_counts_against_the_budget() -> None:
+    """The SIPREC client's notes (the INVITE as sent, or why none was) are kept with the session and counted, as
+    the values they were made from are."""
+    name = "n" * 5_000
+    counted: dict[bool, int] = {}
+    note = ""
+    for sip in (False, True):
+        with Emulator(api_key=KEY, calls=[CALL_SID], sip=sip) as running:
+            before = running.state()["counters"]["client_value_bytes"]
+            assert requests.post(start_url(running), data={"ConnectorName": name}, headers=AUTH,
+                                 timeout=10).status_code == 200
+            state = running.state()
+            counted[sip] = state["counters"]["client_value_bytes"] - before
+            note = state["sessions"][0]["sip"].get("skipped", "")
+    assert note == f"no SIP sent: the emulator holds no connector named {name!r}"
+    assert counted[True] - counted[False] >= sys.getsizeof(note)
+
+
+def test_note_sip_counts_and_the_next_start_is_refused_past_the_budget() -> None:
+    def account(limits: Limits | None = None) -> EmulatorState:
+        state = EmulatorState(lambda: "http://127.0.0.1:1/v2", limits or Limits())
+        state.add_call(CALL_SID)
+        return state
+
+    measured = account()
+    measured.start_siprec(ACCOUNT_SID, CALL_SID, {"ConnectorName": "srs"})
+    state = account(Limits(client_value_bytes=measured.client_value_bytes + 6_000))
+    answer, _ = state.start_siprec(ACCOUNT_SID, CALL_SID, {"ConnectorName": "srs"})
+    state.note_sip(answer.body["sid"], {"invite": "i" * 6_000})
+    refused, _ = state.start_siprec(ACCOUNT_SID, CALL_SID, {"ConnectorName": "srs"})
+    assert state.snapshot()["sessions"][0]["sip"]["invite"] == "i" * 6_000
+    assert (refused.status, refused.body["errors"][0]["title"]) == (429, "Too much data")

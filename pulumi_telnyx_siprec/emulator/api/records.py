@@ -16,7 +16,7 @@ KEPT_BODY_BYTES = 2_000
 KEPT_PATH_CHARS = 2_000
 KEPT_HEADERS = 32
 KEPT_HEADER_NAME_CHARS = 64
-KEPT_HEADER_VALUE_CHARS = 512
+KEPT_HEADER_VALUE_CHARS = 256
 RECORD_BYTES_BOUND = (KEPT_BODY_BYTES * 4 + KEPT_PATH_CHARS * 4
                       + KEPT_HEADERS * (KEPT_HEADER_NAME_CHARS + KEPT_HEADER_VALUE_CHARS) * 4 + 4_096)
 """The most one record's strings can take in memory (4 bytes per character at worst), plus its fixed parts."""

@@ -435,3 +435,101 @@ def test_note_sip_counts_and_the_next_start_is_refused_past_the_budget() -> None
     refused, _ = state.start_siprec(ACCOUNT_SID, CALL_SID, {"ConnectorName": "srs"})
     assert state.snapshot()["sessions"][0]["sip"]["invite"] == "i" * 6_000
     assert (refused.status, refused.body["errors"][0]["title"]) == (429, "Too much data")
+
+
+# 6. Control endpoints answer programs on this machine, never a web page
+
+
+def control_exchange(emulator: Emulator, method: str, path: str, headers: list[tuple[str, str]],
+                     body: bytes = b"") -> tuple[int, Any]:
+    answer = raw_exchange(emulator, request_bytes(method, "/_emulator/" + path, headers, body))
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), json.loads(payload) if payload else None
+
+
+def where(port: int) -> str:
+    return f"send it to http://127.0.0.1:{port}/_emulator/... from a program on this machine"
+
+
+@pytest.mark.parametrize(("headers", "detail"), [
+    ([("Host", "attacker.example:{port}")],
+     "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
+     "localhost:{port} or [::1]:{port}), got 'attacker.example:{port}': {where}"),
+    ([("Host", "127.0.0.1:1")],
+     "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
+     "localhost:{port} or [::1]:{port}), got '127.0.0.1:1': {where}"),
+    ([("Host", "me@127.0.0.1:{port}")],
+     "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
+     "localhost:{port} or [::1]:{port}), got 'me@127.0.0.1:{port}': {where}"),
+    ([],
+     "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
+     "localhost:{port} or [::1]:{port}), got '': {where}"),
+    ([("Host", "127.0.0.1:{port}"), ("Origin", "http://attacker.example")],
+     "control endpoints refuse requests made by web pages (Origin 'http://attacker.example'): {where}"),
+    ([("Host", "127.0.0.1:{port}"), ("Origin", "null")],
+     "control endpoints refuse requests made by web pages (Origin 'null'): {where}"),
+    ([("Host", "localhost:{port}"), ("Origin", "http://localhost:3000")],
+     "control endpoints refuse requests made by web pages (Origin 'http://localhost:3000'): {where}"),
+    ([("Host", "127.0.0.1:{port}"), ("Sec-Fetch-Site", "cross-site")],
+     "control endpoints refuse requests made by web pages (Sec-Fetch-Site 'cross-site'): {where}"),
+])
+@pytest.mark.parametrize(("method", "path"), [("GET", "state"), ("POST", "reset"), ("DELETE", "faults")])
+def test_control_requests_a_web_page_could_make_are_403(emulator: Emulator, headers: list[tuple[str, str]],
+                                                        detail: str, method: str, path: str) -> None:
+    _, port = address(emulator)
+    emulator.inject("whoami", "status", status=503)
+    sent = [(name, value.format(port=port)) for name, value in headers]
+    status, body = control_exchange(emulator, method, path, sent)
+    assert (status, body) == (403, {"errors": [{"detail": detail.format(port=port, where=where(port))}]})
+    assert len(emulator.state()["faults"]) == 1, "nothing was reset or cleared"
+
+
+@pytest.mark.parametrize(("content_type", "body"), [
+    ("text/plain", b'{"route": "whoami", "kind": "drop"}'),
+    ("application/x-www-form-urlencoded", b"route=whoami&kind=drop"),
+    ("", b'{"route": "whoami", "kind": "drop"}'),
+])
+def test_control_bodies_other_than_json_are_415(emulator: Emulator, content_type: str, body: bytes) -> None:
+    host, port = address(emulator)
+    headers = [("Host", f"{host}:{port}"), *([("Content-Type", content_type)] if content_type else [])]
+    status, answer = control_exchange(emulator, "POST", "faults", headers, body)
+    assert status == 415
+    assert answer == {"errors": [{"detail": "control endpoints take JSON bodies: send Content-Type "
+                                            f"application/json (got {content_type or 'none'!r})"}]}
+    assert emulator.state()["faults"] == []
+
+
+@pytest.mark.parametrize("headers", [
+    [("Host", "127.0.0.1:{port}")],
+    [("Host", "localhost:{port}")],
+    [("Host", "LOCALHOST:{port}")],
+    [("Host", "[::1]:{port}")],
+    [("Host", "127.0.0.2:{port}")],
+    [("Host", "127.0.0.1:{port}"), ("Origin", "http://127.0.0.1:{port}"), ("Sec-Fetch-Site", "same-origin")],
+    [("Host", "127.0.0.1:{port}"), ("Sec-Fetch-Site", "none")],
+])
+def test_control_requests_from_programs_on_this_machine_are_served(emulator: Emulator,
+                                                                   headers: list[tuple[str, str]]) -> None:
+    _, port = address(emulator)
+    sent = [(name, value.format(port=port)) for name, value in headers]
+    fault = json.dumps({"route": "whoami", "kind": "drop"}).encode()
+    assert control_exchange(emulator, "POST", "faults", [*sent, ("Content-Type", "application/json; charset=utf-8")],
+                            fault)[0] == 201
+    assert control_exchange(emulator, "GET", "state", sent)[1]["faults"][0]["kind"] == "drop"
+    assert control_exchange(emulator, "DELETE", "faults", sent)[0] == 204
+    assert control_exchange(emulator, "POST", "reset", sent)[0] == 204
+
+
+def test_an_emulator_on_ipv6_loopback_serves_its_control_endpoints() -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        running = Emulator(host="::1", sip=False).start()
+    except OSError as err:
+        pytest.skip(f"cannot bind [::1]: {err}")
+    try:
+        assert running.base_url.startswith("http://[::1]:")
+        state = requests.get(running.base_url.removesuffix("/v2") + "/_emulator/state", timeout=10)
+        assert state.status_code == 200
+    finally:
+        running.stop()

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from .connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT, ConnectionSlots, DeadlineReader
+from .control_guard import ControlGuard
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
 from .json_body import JsonBodyError, load_json
@@ -135,6 +136,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         """Seconds a client has to send a request (and again its body), and to take an answer (see
         `connections`)."""
         self.slots = ConnectionSlots(max_connections)
+        host, port = self.server_address[:2]
+        self.control_guard = ControlGuard(host.decode() if isinstance(host, bytes) else str(host), int(port))
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serves the connection on a thread of its own, once fewer than `max_connections` are served."""
@@ -357,9 +360,14 @@ class Handler(BaseHTTPRequestHandler):
         body = fault.body if fault.body is not None else _default_error_body(status)
         self._finish(Answer(status, body, fault.headers), route, raw, fault)
 
-    # Control plane (no auth: it binds loopback by default)
+    # Control plane: no key, but only for programs on this machine (see `control_guard`)
 
     def _control(self, path: str) -> None:
+        refusal = self.server.control_guard.refusal(self.command, self.headers.get)
+        if refusal is not None:
+            self.close_connection = True  # its body, if any, is left unread
+            self._finish(refusal, None, b"", fault=None, record=False)
+            return
         try:
             raw = self._read_body()
         except BodyError as err:

@@ -533,3 +533,70 @@ def test_an_emulator_on_ipv6_loopback_serves_its_control_endpoints() -> None:
         assert state.status_code == 200
     finally:
         running.stop()
+
+
+# 7. A session with a given sid, as state written elsewhere refers to
+
+
+SEEDED = "8ba038ff-91a6-4991-858d-e9ef281ff43a"
+
+
+def stop_url(emulator: Emulator, sid: str, call_sid: str = CALL_SID) -> str:
+    return f"{emulator.base_url}/texml/Accounts/{ACCOUNT_SID}/Calls/{call_sid}/Siprec/{sid}.json"
+
+
+def test_a_session_added_with_its_sid_stops_like_any_other(emulator: Emulator) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as hook:
+        hook.bind(("127.0.0.1", 0))
+        callback = f"http://127.0.0.1:{hook.getsockname()[1]}/hook"
+        added = requests.post(control_url(emulator, "sessions"), timeout=10, json={
+            "sid": SEEDED, "call_sid": CALL_SID, "account_sid": ACCOUNT_SID,
+            "params": {"ConnectorName": "my-srs", "StatusCallback": callback}})
+        assert added.status_code == 201
+        assert (added.json()["sid"], added.json()["status"], added.json()["params"]) == (
+            SEEDED, "in-progress", {"ConnectorName": "my-srs", "StatusCallback": callback})
+        assert emulator.state()["callbacks"] == [], "added, not started: no siprec-started"
+        stopped = requests.post(stop_url(emulator, SEEDED), data={"Status": "stopped"}, headers=AUTH, timeout=10)
+        assert stopped.status_code == 200
+        assert (stopped.json()["sid"], stopped.json()["status"]) == (SEEDED, "stopped")
+        [session] = emulator.state()["sessions"]
+        assert (session["sid"], session["status"]) == (SEEDED, "stopped")
+        state = emulator.wait_until(lambda s: len(s["callbacks"]) == 1)
+        assert state["callbacks"][0]["event"] == "siprec-stopped"
+
+
+def test_the_emulator_class_adds_a_session_with_its_sid() -> None:
+    with Emulator(api_key=KEY, calls=[CALL_SID], sip=False) as running:
+        session = running.add_session(SEEDED, CALL_SID, params={"ConnectorName": "my-srs"})
+        assert (session["sid"], session["account_sid"], session["call_sid"]) == (
+            SEEDED, running.behaviour.organization_id, CALL_SID)
+        with pytest.raises(KeyError, match="no call 'v3:unknown': add it first with POST /_emulator/calls"):
+            running.add_session("other", "v3:unknown")
+        with pytest.raises(ValueError, match=f"a session with sid '{SEEDED}' exists already"):
+            running.add_session(SEEDED, CALL_SID)
+        running.end_call(CALL_SID)
+        assert running.state()["sessions"][0]["status"] == "stopped", "its call ended: it stopped"
+        with pytest.raises(ValueError, match=f"call '{CALL_SID}' is completed: a session in progress needs a live "
+                                             "call"):
+            running.add_session("another", CALL_SID)
+
+
+@pytest.mark.parametrize(("spec", "status", "detail"), [
+    ({"sid": SEEDED, "call_sid": "v3:unknown"}, 404, "no call 'v3:unknown': add it first with POST /_emulator/calls"),
+    ({"sid": "a/b", "call_sid": CALL_SID}, 422,
+     "sid must not contain `/` (found at position 1); ids have no `/`, `?`, `#`, whitespace or control characters"),
+    ({"sid": SEEDED, "call_sid": CALL_SID, "params": {"Track": "sideways"}}, 422,
+     "Track must be one of `both_tracks`, `inbound_track`, `outbound_track`, got 'sideways'"),
+    ({"sid": SEEDED}, 400,
+     '`sid`, `call_sid` and `account_sid` must be strings; send {"sid": "...", "call_sid": "...", "account_sid": '
+     '"..." (optional), "params": {"ConnectorName": "..."} (optional)}'),
+    ({"sid": SEEDED, "call_sid": CALL_SID, "status": "stopped"}, 400,
+     'unknown field(s): status; send {"sid": "...", "call_sid": "...", "account_sid": "..." (optional), '
+     '"params": {"ConnectorName": "..."} (optional)}'),
+])
+def test_a_session_that_cannot_be_added_is_refused_with_the_reason(emulator: Emulator, spec: dict[str, Any],
+                                                                   status: int, detail: str) -> None:
+    response = requests.post(control_url(emulator, "sessions"), json=spec, timeout=10)
+    assert response.status_code == status
+    assert response.json()["errors"][0]["detail"] == detail
+    assert emulator.state()["sessions"] == []

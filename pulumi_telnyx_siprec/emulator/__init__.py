@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .api.callbacks import CallbackDispatcher, CallbackSigner
@@ -175,6 +175,19 @@ class Emulator:
     def add_call(self, call_sid: str, status: str = "in-progress") -> None:
         """Adds a call in progress (it answers under any account sid)."""
         self._state.add_call(call_sid, status)
+
+    def add_session(self, sid: str, call_sid: str, *, account_sid: str | None = None,
+                    params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Holds a session with this sid on a live call, in progress, as if it had been started elsewhere (as
+        `POST /_emulator/sessions` does): state written by another run can then be stopped and refreshed here. No
+        callback is sent and no SRS is invited. Returns the session as `state()` shows it; KeyError for an unknown
+        call, ValueError (saying why) for anything else it cannot hold."""
+        answer = self._state.add_session(sid, call_sid, account_sid or self._state.behaviour.organization_id,
+                                         params or {})
+        if answer.status == 201:
+            return dict(answer.body)
+        detail = answer.body["errors"][0]["detail"]
+        raise KeyError(detail) if answer.status == 404 else ValueError(detail)
 
     def end_call(self, call_sid: str, status: str = "completed") -> None:
         """Ends a call as a hang-up would: its sessions stop (and their callbacks fire). KeyError if unknown."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ...resources.registry import SIPREC_CONNECTOR, SIPREC_SESSION, TEXML_CALL
 from ...telnyx_api import ENDED_CALL_STATUSES, LIVE_CALL_STATUSES
-from ...validation import Failure, FieldSet, Problem
+from ...validation import Failure, FieldSet, InvalidValueError, Problem
+from ...validation.rules import url_path_id
 
 CALL_INPUTS = TEXML_CALL.inputs
 CONNECTOR_INPUTS = SIPREC_CONNECTOR.inputs
@@ -24,5 +25,7 @@ __all__ = [
     "SESSION_INPUTS",
     "Failure",
     "FieldSet",
+    "InvalidValueError",
     "Problem",
+    "url_path_id",
 ]

@@ -408,6 +408,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._control_call(spec)
         if (self.command, path) == ("POST", "/_emulator/behaviour"):
             return self._control_behaviour(spec)
+        if (self.command, path) == ("POST", "/_emulator/sessions"):
+            return self._control_session(spec)
         return Answer(404, {"errors": [{"detail": f"no control endpoint {self.command} {path}"}]})
 
     def _control_call(self, spec: Any) -> Answer:
@@ -424,6 +426,25 @@ class Handler(BaseHTTPRequestHandler):
         if status not in ("ringing", "in-progress"):
             return _control_error(f"`status` must be a call status, got {status!r}")
         return state.add_call(spec["call_sid"], status)
+
+    def _control_session(self, spec: Any) -> Answer:
+        fields = ("sid", "call_sid", "account_sid", "params")
+        example = ('send {"sid": "...", "call_sid": "...", "account_sid": "..." (optional), "params": '
+                   '{"ConnectorName": "..."} (optional)}')
+        if not isinstance(spec, dict):
+            return _control_error(example)
+        unknown = sorted(set(spec) - set(fields))
+        if unknown:
+            return _control_error(f"unknown field(s): {', '.join(map(str, unknown))}; {example}")
+        state = self.server.state
+        account_sid = spec.get("account_sid", state.behaviour.organization_id)
+        params = spec.get("params", {})
+        if not all(isinstance(spec.get(name), str) for name in ("sid", "call_sid")) or not isinstance(
+                account_sid, str):
+            return _control_error(f"`sid`, `call_sid` and `account_sid` must be strings; {example}")
+        if not isinstance(params, dict):
+            return _control_error(f"`params` must be an object of start parameters; {example}")
+        return state.add_session(spec["sid"], spec["call_sid"], account_sid, params)
 
     def _control_behaviour(self, spec: Any) -> Answer:
         try:

@@ -28,7 +28,9 @@ from .resource_inputs import (
     SESSION_INPUTS,
     Failure,
     FieldSet,
+    InvalidValueError,
     Problem,
+    url_path_id,
 )
 
 SESSION_WIRE_KEYS = frozenset(f.wire_key for f in SESSION_INPUTS.fields if f.wire_key)
@@ -438,6 +440,41 @@ class EmulatorState:
                 "error_code": None,
             }
             return Answer(200, answer), [SessionStarted(session), *self._callback(session, "siprec-started")]
+
+    def add_session(self, sid: str, call_sid: str, account_sid: str, params: Mapping[str, Any]) -> Answer:
+        """Holds a session with a given sid on a live call, in progress, as if it had been started elsewhere (by
+        another emulator, or before a restart): no callback is sent and no SRS is invited, but stopping it, or
+        ending its call, does both as for any session. 201 with the session as the state shows it; 404 for an
+        unknown call, 409 for a call that has ended or a sid in use, 422 for an invalid id or parameter (as a
+        start answers it), 429 past a limit."""
+        for name, value in (("sid", sid), ("call_sid", call_sid), ("account_sid", account_sid)):
+            try:
+                url_path_id(value)
+            except InvalidValueError as err:
+                return api_error(422, "10026", "Invalid parameter type", f"{name} {err.reason}", f"/{name}")
+        invalid = validation_failure(SESSION_INPUTS, params)
+        if invalid:
+            return invalid
+        checked = SESSION_INPUTS.from_wire(params).inputs
+        with self.lock:
+            call = self.calls.get(call_sid)
+            if call is None:
+                return Answer(404, {"errors": [{"detail": f"no call {call_sid!r}: add it first with POST "
+                                                          "/_emulator/calls"}]})
+            self._advance(call)
+            if call.status not in LIVE_CALL_STATUSES:
+                return Answer(409, {"errors": [{"detail": f"call {call_sid!r} is {call.status}: a session in "
+                                                          "progress needs a live call"}]})
+            if sid in self.sessions:
+                return Answer(409, {"errors": [{"detail": f"a session with sid {sid!r} exists already"}]})
+            if len(self.sessions) >= self.limits.sessions:
+                return api_error(429, "10011", "Too many sessions",
+                                 f"emulator limit: at most {self.limits.sessions} SIPREC sessions are kept; "
+                                 "restart the emulator or POST /_emulator/reset")
+            session = self._new_session(sid, account_sid, call, params, "json", checked)
+            if isinstance(session, Answer):
+                return session
+            return Answer(201, self._session_json(session))
 
     def _new_session(self, sid: str, account_sid: str, call: Call, body: Mapping[str, Any], body_format: str,
                      checked: dict[str, Any]) -> Session | Answer:

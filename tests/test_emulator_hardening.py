@@ -19,6 +19,7 @@ import requests
 
 from pulumi_telnyx_siprec.emulator import Emulator, Limits
 from pulumi_telnyx_siprec.emulator.__main__ import parse_args
+from pulumi_telnyx_siprec.emulator.api.json_body import nesting_depth
 from pulumi_telnyx_siprec.emulator.api.kept_values import value_bytes
 from pulumi_telnyx_siprec.emulator.api.state import EmulatorState
 from tests.support.samples import ACCOUNT_SID, CALL_SID
@@ -121,6 +122,26 @@ def test_json_at_the_limit_is_accepted_and_shown_again(emulator: Emulator) -> No
     assert state["faults"][0]["body"] == envelope
     assert state["sessions"][0]["dropped_params"]["count"] == 1, "31 nested lists take more than 1 KiB"
     assert requests.get(f"{emulator.base_url}/whoami", headers=AUTH, timeout=10).json() == envelope
+
+
+@pytest.mark.parametrize(("text", "depth"), [
+    ('{"a": "[[[[\\"[[[", "b": [[1]]}', 3),
+    ('[[["a\\\\"], "]"]]', 3),
+    ('["\\\\\\"[[[["]', 1),
+    ("[" * 40 + "]" * 40, 33),
+    ('"' + '\\"' * 20_000, 0),
+])
+def test_nesting_is_counted_outside_strings_escapes_included(text: str, depth: int) -> None:
+    assert nesting_depth(text) == depth
+
+
+def test_a_body_of_escaped_quotes_is_answered_at_once(emulator: Emulator) -> None:
+    """A regular expression for JSON strings took ~25 s on this 60 KB body (it backtracks from every quote)."""
+    body = '{"ConnectorName": "' + '\\"' * 30_000
+    response = requests.post(start_url(emulator), data=body, headers={**AUTH, "Content-Type": "application/json"},
+                             timeout=10)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["detail"].startswith("the body is not valid JSON: Unterminated string")
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])

@@ -1,8 +1,9 @@
 """What the state keeps of each API request: small, and without any credential.
 
 A record shows a request well enough to assert on (method, path, route, status, headers, the start of the body),
-and no more: every part is cut to a fixed size, so that 2,000 kept records stay a few tens of MiB whatever clients
-send (http.server alone lets a request carry 100 headers of 64 KiB each).
+and no more: every part is cut to a fixed size, so that a record takes at most ~20 KiB (100 headers of 60 KB, a
+60 KB path and a 64 KiB body made one of 20 KiB), and 2,000 kept records at most ~40 MiB, whatever clients send
+(http.server alone lets a request carry 100 headers of 64 KiB each).
 """
 
 from __future__ import annotations
@@ -17,9 +18,6 @@ KEPT_PATH_CHARS = 2_000
 KEPT_HEADERS = 32
 KEPT_HEADER_NAME_CHARS = 64
 KEPT_HEADER_VALUE_CHARS = 256
-RECORD_BYTES_BOUND = (KEPT_BODY_BYTES * 4 + KEPT_PATH_CHARS * 4
-                      + KEPT_HEADERS * (KEPT_HEADER_NAME_CHARS + KEPT_HEADER_VALUE_CHARS) * 4 + 4_096)
-"""The most one record's strings can take in memory (4 bytes per character at worst), plus its fixed parts."""
 
 _SCHEMES = frozenset({"bearer", "basic", "digest", "token", "negotiate", "hoba", "mutual", "aws4-hmac-sha256"})
 """Authorization schemes shown by name (IANA's HTTP Authentication Scheme Registry, and `token`). A first word

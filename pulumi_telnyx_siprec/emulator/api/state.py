@@ -50,7 +50,7 @@ class Limits:
       and the SIP side a session's SRS was sent): at most `client_value_bytes`, 256 MiB;
     - the emulator's own objects around them: under 1 KiB per session, call or connector, so at most ~120 MiB
       for 100,000 sessions, 10,000 calls and 10,000 connectors;
-    - the last `kept_requests` request records, each cut to ~16 KiB (`records`): at most ~32 MiB;
+    - the last `kept_requests` request records, each cut to ~20 KiB (`records`): at most ~40 MiB;
     - the last `kept_callbacks` callback records, ~1 KiB each; 1,000 queued faults of at most 64 KiB each
       (`faults`): 64 MiB.
 

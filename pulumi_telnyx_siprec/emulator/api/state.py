@@ -58,6 +58,9 @@ class Limits:
     100,000 starts padded with 60 KB of undocumented fields hold 99 MiB (each keeps 1 KiB of them; without that
     rule, 5.8 GiB); starts with a 60 KB documented `Name` are refused once 256 MiB of values are kept (~4,400
     sessions, 259 MiB held, measured with 5,000 starts; without the budget, 5.7 GiB).
+
+    Outside this bound: the SIPREC client's handle of each session that invited an SRS (`recorder`), which it
+    keeps beside the state.
     """
 
     calls: int = 10_000

@@ -48,3 +48,16 @@ def test_the_http_client_benchmark_runs_and_compares_with_ours(tmp_path: Path) -
     assert clients["ours (requests on worker threads)"]["against_ours"] == 1.0
     assert all(r["cpu_per_start_s"] > 0 for r in report["results"])
     assert report["settings"]["workers"] == 64
+
+
+def test_the_emulator_memory_measurement_runs(tmp_path: Path) -> None:
+    output = tmp_path / "emulator-memory.json"
+    result = subprocess.run([sys.executable, "-m", "benchmarks.emulator_memory", "-n", "5", "--json", str(output)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(output.read_text())
+    assert set(report["sessions"]) == {"typical", "60 KB undocumented fields", "60 KB documented Name",
+                                       "60 KB of headers"}
+    padded = report["sessions"]["60 KB undocumented fields"]
+    assert (padded["sessions_kept"], padded["kept_of_100000_starts"]) == (5, 100_000)
+    assert set(report["request_records"]) == {"typical", "60 KB of headers"}

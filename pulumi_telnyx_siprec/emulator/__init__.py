@@ -27,11 +27,12 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .api.call_control import CallControl
 from .api.callbacks import CallbackDispatcher, CallbackSigner
+from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
 from .api.effects import SideEffects
 from .api.faults import Fault, FaultQueue, parse_fault
 from .api.server import ROUTE_NAMES, EmulatorHTTPServer
@@ -69,6 +70,8 @@ class Emulator:
         invite_timeout: float = TIMER_B,
         webhook_url: str | None = None,
         call_duration: float | None = None,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
@@ -76,7 +79,13 @@ class Emulator:
         holds invites that connector's SRS (loopback addresses only unless `allow_any_srs_host`; see `recorder`
         for `await_srs`); `invite_timeout` is how long an INVITE waits for the SRS's final answer. Call Control webhooks
         go to the dial's `webhook_url`, else to `webhook_url` here (the application's); `call_duration` seconds after
-        it is answered, a Call Control call hangs up by itself."""
+        it is answered, a Call Control call hangs up by itself. A client has `read_timeout` seconds to send each
+        request (and as long again for its body), and an idle connection is closed after that long; at most
+        `max_connections` are served at once, more wait to be accepted."""
+        if not read_timeout > 0:
+            raise ValueError(f"read_timeout must be a positive number of seconds, got {read_timeout!r}")
+        if max_connections < 1:
+            raise ValueError(f"max_connections must be at least 1, got {max_connections!r}")
         self._address = (host, port)
         self._api_key = api_key
         self._state = EmulatorState(lambda: self.base_url, limits, behaviour)
@@ -91,6 +100,8 @@ class Emulator:
         self._await_srs = await_srs
         self._allow_any_srs_host = allow_any_srs_host
         self._invite_timeout = invite_timeout
+        self._read_timeout = read_timeout
+        self._max_connections = max_connections
         self._server: EmulatorHTTPServer | None = None
         self._effects: SideEffects | None = None
         self._thread: threading.Thread | None = None
@@ -110,7 +121,8 @@ class Emulator:
         self._call_control.bind(self._effects.run)
         try:
             self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._effects,
-                                              self._api_key, self._verbose, self._latency)
+                                              self._api_key, self._verbose, self._latency, self._read_timeout,
+                                              self._max_connections)
         except OSError:
             self._call_control.close()
             self._effects.close()
@@ -156,9 +168,13 @@ class Emulator:
         return self._signer.public_key if self._signer is not None else None
 
     def state(self) -> dict[str, Any]:
-        """Calls, sessions (with every parameter received), callback deliveries, recent requests, faults."""
+        """Calls, sessions (with every parameter received), callback deliveries, recent requests, faults, and the
+        connections served now (while running)."""
+        server = self._server
+        connections = server.connections() if server is not None else {
+            "open": 0, "max": self._max_connections, "read_timeout": self._read_timeout}
         return {**self._state.snapshot(), "faults": self._faults.pending(),
-                "callback_public_key": self.callback_public_key}
+                "callback_public_key": self.callback_public_key, "connections": connections}
 
     def configure(self, **changes: Any) -> Behaviour:
         """Changes behaviour switches while running (as `POST /_emulator/behaviour` does)."""
@@ -172,6 +188,19 @@ class Emulator:
     def add_call(self, call_sid: str, status: str = "in-progress") -> None:
         """Adds a call in progress (it answers under any account sid)."""
         self._state.add_call(call_sid, status)
+
+    def add_session(self, sid: str, call_sid: str, *, account_sid: str | None = None,
+                    params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Holds a session with this sid on a live call, in progress, as if it had been started elsewhere (as
+        `POST /_emulator/sessions` does): state written by another run can then be stopped and refreshed here. No
+        callback is sent and no SRS is invited. Returns the session as `state()` shows it; KeyError for an unknown
+        call, ValueError (saying why) for anything else it cannot hold."""
+        answer = self._state.add_session(sid, call_sid, account_sid or self._state.behaviour.organization_id,
+                                         params or {})
+        if answer.status == 201:
+            return dict(answer.body)
+        detail = answer.body["errors"][0]["detail"]
+        raise KeyError(detail) if answer.status == 404 else ValueError(detail)
 
     def end_call(self, call_sid: str, status: str = "completed") -> None:
         """Ends a call as a hang-up would: its sessions stop (and their callbacks fire). KeyError if unknown."""

@@ -7,6 +7,7 @@ import errno
 import sys
 
 from . import Behaviour, Emulator
+from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
 from .api.state import CALL_OUTCOMES
 from .siprec import TIMER_B
 from .termination import TerminationSignals
@@ -61,11 +62,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--call-duration", type=float, metavar="SECONDS",
                         help="a Call Control call hangs up by itself this long after it is answered, as a far end "
                              "would (default: it lasts until hung up, or its time_limit_secs)")
+    parser.add_argument("--read-timeout", type=float, default=DEFAULT_READ_TIMEOUT, metavar="SECONDS",
+                        help="how long a client has to send each request, and again its body; an idle connection "
+                             f"is closed after as long (default {DEFAULT_READ_TIMEOUT:g})")
+    parser.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS, metavar="N",
+                        help="connections served at once; more wait to be accepted until one closes "
+                             f"(default {DEFAULT_MAX_CONNECTIONS})")
     args = parser.parse_args(argv)
     if args.call_duration is not None and not 0 < args.call_duration <= 86400:
         parser.error(f"--call-duration must be above 0 and at most 86400 seconds, got {args.call_duration:g}")
     if not 0 <= args.latency <= 60:
         parser.error(f"--latency must be from 0 to 60 seconds, got {args.latency:g}")
+    if not 0 < args.read_timeout <= 3600:
+        parser.error(f"--read-timeout must be above 0 and at most 3600 seconds, got {args.read_timeout:g}")
+    if not 1 <= args.max_connections <= 10_000:
+        parser.error(f"--max-connections must be from 1 to 10000, got {args.max_connections}")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, got {args.port}")
     return args
@@ -95,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                         callback_failover_url=args.callback_failover_url, sip=not args.no_sip,
                         await_srs=not args.no_await_srs, allow_any_srs_host=args.allow_any_srs_host,
                         invite_timeout=args.invite_timeout, webhook_url=args.webhook_url,
-                        call_duration=args.call_duration)
+                        call_duration=args.call_duration, read_timeout=args.read_timeout,
+                        max_connections=args.max_connections)
     signals = TerminationSignals()
     try:
         emulator.start()

@@ -135,10 +135,7 @@ class SiprecRecorder:
         return outcome_json(handle.outcome()) if handle is not None else {}
 
     def _note(self, sid: str, facts: dict[str, Any]) -> None:
-        with self._state.lock:
-            session = self._state.sessions.get(sid)
-            if session is not None:
-                session.sip.update(facts)
+        self._state.note_sip(sid, facts)
 
     def close(self) -> None:
         self._agent.close()

@@ -23,11 +23,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .kept_values import value_bytes
+
 KINDS = ("status", "drop", "malformed", "html", "missing_sid", "delay")
 _PROCESSED_BY_DEFAULT = frozenset({"delay", "malformed", "missing_sid"})
 MAX_QUEUED = 1_000
 MAX_COUNT = 100_000
 MAX_SECONDS = 600.0
+MAX_ANSWER_BYTES = 64 * 1024
+"""The memory a fault's `headers` and `body` may take together (`kept_values.value_bytes`): 1,000 queued faults
+then hold at most 64 MiB."""
 
 
 class FaultSpecError(ValueError):
@@ -89,6 +94,10 @@ def parse_fault(spec: Any, routes: Iterable[str]) -> Fault:
     seconds = spec.get("seconds", 0.0)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= MAX_SECONDS:
         raise FaultSpecError(f"`seconds` must be a number from 0 to {MAX_SECONDS:g}; got {seconds!r}")
+    size = value_bytes(headers, spec.get("body"))
+    if size > MAX_ANSWER_BYTES:
+        raise FaultSpecError(f"`headers` and `body` take {size} bytes in memory, more than the {MAX_ANSWER_BYTES} a "
+                             "fault may hold; an error envelope takes well under 1 KiB")
     process = spec.get("process", kind in _PROCESSED_BY_DEFAULT)
     if not isinstance(process, bool):
         raise FaultSpecError(f"`process` must be true or false; got {process!r}")

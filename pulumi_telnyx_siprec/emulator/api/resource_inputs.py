@@ -23,6 +23,7 @@ from ...telnyx_api import (
     NOT_ANSWERED_CODE,
 )
 from ...validation import Failure, FieldSet, InvalidValueError, Problem
+from ...validation.rules import url_path_id
 
 CALL_INPUTS = TEXML_CALL.inputs
 CONNECTOR_INPUTS = SIPREC_CONNECTOR.inputs
@@ -48,4 +49,5 @@ __all__ = [
     "FieldSet",
     "InvalidValueError",
     "Problem",
+    "url_path_id",
 ]

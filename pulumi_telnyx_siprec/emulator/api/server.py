@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
+import io
 import json
 import re
 import socket
@@ -12,19 +12,21 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from .call_control import ROUTES as CALL_CONTROL_ROUTES
+from .connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT, ConnectionSlots, DeadlineReader
+from .control_guard import ControlGuard
 from .effects import SideEffects
 from .faults import Fault, FaultQueue, FaultSpecError, parse_fault
+from .json_body import JsonBodyError, load_json
+from .records import redacted_authorization, request_record
 from .resource_inputs import ENDED_CALL_STATUSES
 from .state import Answer, EmulatorState, Event, api_error, not_found, updated_behaviour
 
 MAX_BODY_BYTES = 64 * 1024
-KEPT_BODY_CHARS = 2_000
 
 
 Operation = Callable[[EmulatorState, Mapping[str, str], dict[str, Any]], tuple[Answer, list[Event]]]
@@ -74,6 +76,8 @@ ROUTES = (
     *(_route(name, method, path, operation, json_only=True) for name, method, path, operation in CALL_CONTROL_ROUTES),
 )
 ROUTE_NAMES = tuple(r.name for r in ROUTES)
+__all__ = ["MAX_BODY_BYTES", "ROUTES", "ROUTE_NAMES", "BodyError", "EmulatorHTTPServer", "Handler", "Route",
+           "parse_body", "redacted_authorization"]
 
 
 class BodyError(Exception):
@@ -103,9 +107,9 @@ def parse_body(content_type: str, raw: bytes, json_only: bool = False) -> tuple[
         return {key: values[-1] for key, values in pairs.items()}, "form"
     if media == "application/json":
         try:
-            body = json.loads(text)
-        except ValueError as err:
-            raise BodyError(api_error(400, "10015", "Bad request", f"the body is not valid JSON: {err}")) from None
+            body = load_json(text)
+        except JsonBodyError as err:
+            raise BodyError(api_error(400, "10015", "Bad request", str(err))) from None
         if not isinstance(body, dict):
             raise BodyError(api_error(400, "10015", "Bad request", "the JSON body must be an object"))
         return body, "json"
@@ -119,7 +123,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], state: EmulatorState, faults: FaultQueue,
                  effects: SideEffects, api_key: str | None, verbose: bool = False,
-                 latency: float = 0.0) -> None:
+                 latency: float = 0.0, read_timeout: float = DEFAULT_READ_TIMEOUT,
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
         self.state = state
@@ -129,6 +134,46 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.verbose = verbose
         self.latency = latency
         """Seconds added before every API answer, as a network round trip would."""
+        self.read_timeout = read_timeout
+        """Seconds a client has to send a request (and again its body), and to take an answer (see
+        `connections`)."""
+        self.slots = ConnectionSlots(max_connections)
+        host, port = self.server_address[:2]
+        self.control_guard = ControlGuard(host.decode() if isinstance(host, bytes) else str(host), int(port))
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serves the connection on a thread of its own, once fewer than `max_connections` are served."""
+        if not self.slots.acquire():
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (reset, broken pipe, timed out) is no error of ours: logged when verbose only.
+        Anything else is printed, as http.server does."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            if self.verbose:
+                sys.stderr.write(f"emulator: {client_address[0]} went away: {sys.exc_info()[1]!r}\n")
+            return
+        super().handle_error(request, client_address)
+
+    def shutdown(self) -> None:
+        self.slots.stopping.set()
+        super().shutdown()
+
+    def connections(self) -> dict[str, Any]:
+        """What `GET /_emulator/state` shows of the connections."""
+        return {"open": self.slots.open, "max": self.slots.limit, "read_timeout": self.read_timeout}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -139,8 +184,17 @@ class Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
 
     def setup(self) -> None:
-        super().setup()
+        # As StreamRequestHandler.setup, but reading through a deadline (see `connections`).
+        self.connection = self.request
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.connection.settimeout(self.server.read_timeout)
+        self._reader = DeadlineReader(self.connection, self.server.read_timeout)
+        self.rfile = io.BufferedReader(self._reader)
+        self.wfile = self.connection.makefile("wb", self.wbufsize)
+
+    def handle_one_request(self) -> None:
+        self._reader.restart()  # the next request (or an idle keep-alive connection) gets the whole timeout
+        super().handle_one_request()
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -175,6 +229,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch_api(self, path: str) -> None:
         route, ids = self._match(path)
+        if route is not None and (unauthorised := self._check_auth()) is not None:
+            # Before any fault: a client with a wrong key learns that, and leaves the faults for the real one.
+            self._answer_unread(unauthorised, route)
+            return
         fault = self.server.faults.take(route.name) if route else None
         if fault is not None and fault.kind == "delay" and not fault.process:
             time.sleep(fault.seconds)  # slow on the way in: then the request is carried out and answered as usual
@@ -210,9 +268,6 @@ class Handler(BaseHTTPRequestHandler):
             # Under /v2 the API answers its own 404; elsewhere there is no API at all (a base URL without /v2,
             # or the wrong host), and the answer is a plain web server's.
             return (not_found() if self.path.startswith("/v2/") else Answer(404, "no such endpoint")), []
-        unauthorised = self._check_auth()
-        if unauthorised:
-            return unauthorised, []
         try:
             body, body_format = parse_body(self.headers.get("Content-Type", ""), raw, route.json_only)
         except BodyError as err:
@@ -228,6 +283,15 @@ class Handler(BaseHTTPRequestHandler):
                              "The API key is missing or invalid; send `Authorization: Bearer <API key>`")
         return None
 
+    def _answer_unread(self, answer: Answer, route: Route | None) -> None:
+        """Answers a request whose body is not needed: read all the same (the next request on the connection
+        starts after it), or, when it cannot be, the connection closes after the answer."""
+        try:
+            raw = self._read_body()
+        except BodyError:
+            raw = b""
+        self._finish(answer, route, raw, fault=None)
+
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self.close_connection = True
@@ -241,7 +305,21 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise BodyError(api_error(413, "10015", "Payload too large",
                                       f"bodies are limited to {MAX_BODY_BYTES} bytes"))
-        return self.rfile.read(length) if length else b""
+        if not length:
+            return b""
+        self._reader.restart()  # from now: time spent on our side (a delay fault) is not the client's
+        try:
+            raw = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            raise BodyError(api_error(408, "10008", "Request timeout",
+                                      f"the body did not arrive within {self.server.read_timeout:g} s (the "
+                                      "emulator's read timeout, --read-timeout)")) from None
+        if len(raw) < length:
+            self.close_connection = True
+            raise BodyError(api_error(400, "10015", "Bad request",
+                                      f"the body ended after {len(raw)} of its {length} bytes (Content-Length)"))
+        return raw
 
     # Faults
 
@@ -285,9 +363,14 @@ class Handler(BaseHTTPRequestHandler):
         body = fault.body if fault.body is not None else _default_error_body(status)
         self._finish(Answer(status, body, fault.headers), route, raw, fault)
 
-    # Control plane (no auth: it binds loopback by default)
+    # Control plane: no key, but only for programs on this machine (see `control_guard`)
 
     def _control(self, path: str) -> None:
+        refusal = self.server.control_guard.refusal(self.command, self.headers.get)
+        if refusal is not None:
+            self.close_connection = True  # its body, if any, is left unread
+            self._finish(refusal, None, b"", fault=None, record=False)
+            return
         try:
             raw = self._read_body()
         except BodyError as err:
@@ -301,7 +384,8 @@ class Handler(BaseHTTPRequestHandler):
         if (self.command, path) == ("GET", "/_emulator/state"):
             signer = server.effects.callbacks.signer
             return Answer(200, {**server.state.snapshot(), "faults": server.faults.pending(),
-                                "callback_public_key": signer.public_key if signer else None})
+                                "callback_public_key": signer.public_key if signer else None,
+                                "connections": server.connections()})
         if (self.command, path) == ("POST", "/_emulator/reset"):
             server.state.reset()
             server.faults.clear()
@@ -310,9 +394,11 @@ class Handler(BaseHTTPRequestHandler):
             server.faults.clear()
             return Answer(204)
         try:
-            spec = json.loads(raw or b"null")
-        except ValueError as err:
-            return _control_error(f"the body is not valid JSON: {err}")
+            spec = load_json(raw.decode("utf-8") if raw else "null")
+        except UnicodeDecodeError:
+            return _control_error("the body is not UTF-8")
+        except JsonBodyError as err:
+            return _control_error(str(err))
         if (self.command, path) == ("POST", "/_emulator/faults"):
             try:
                 faults = [parse_fault(item, ROUTE_NAMES) for item in (spec if isinstance(spec, list) else [spec])]
@@ -325,6 +411,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._control_call(spec)
         if (self.command, path) == ("POST", "/_emulator/behaviour"):
             return self._control_behaviour(spec)
+        if (self.command, path) == ("POST", "/_emulator/sessions"):
+            return self._control_session(spec)
         return Answer(404, {"errors": [{"detail": f"no control endpoint {self.command} {path}"}]})
 
     def _control_call(self, spec: Any) -> Answer:
@@ -341,6 +429,25 @@ class Handler(BaseHTTPRequestHandler):
         if status not in ("ringing", "in-progress"):
             return _control_error(f"`status` must be a call status, got {status!r}")
         return state.add_call(spec["call_sid"], status)
+
+    def _control_session(self, spec: Any) -> Answer:
+        fields = ("sid", "call_sid", "account_sid", "params")
+        example = ('send {"sid": "...", "call_sid": "...", "account_sid": "..." (optional), "params": '
+                   '{"ConnectorName": "..."} (optional)}')
+        if not isinstance(spec, dict):
+            return _control_error(example)
+        unknown = sorted(set(spec) - set(fields))
+        if unknown:
+            return _control_error(f"unknown field(s): {', '.join(map(str, unknown))}; {example}")
+        state = self.server.state
+        account_sid = spec.get("account_sid", state.behaviour.organization_id)
+        params = spec.get("params", {})
+        if not all(isinstance(spec.get(name), str) for name in ("sid", "call_sid")) or not isinstance(
+                account_sid, str):
+            return _control_error(f"`sid`, `call_sid` and `account_sid` must be strings; {example}")
+        if not isinstance(params, dict):
+            return _control_error(f"`params` must be an object of start parameters; {example}")
+        return state.add_session(spec["sid"], spec["call_sid"], account_sid, params)
 
     def _control_behaviour(self, spec: Any) -> Answer:
         try:
@@ -363,6 +470,7 @@ class Handler(BaseHTTPRequestHandler):
             self._record(route, answer.status, raw, fault)
 
     def _send(self, status: int, payload: bytes, content_type: str | None, headers: Mapping[str, str]) -> None:
+        self.connection.settimeout(self.server.read_timeout)  # a client that takes no answer is let go
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -375,25 +483,9 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def _record(self, route: Route | None, status: int | None, raw: bytes, fault: Fault | None) -> None:
-        self.server.state.record_request({
-            "at": datetime.now(timezone.utc).isoformat(),
-            "method": self.command,
-            "path": self.path,
-            "route": route.name if route else None,
-            "status": status,
-            "headers": {k: (redacted_authorization(v) if k.lower() == "authorization" else v)
-                        for k, v in self.headers.items()},
-            "body": raw[:KEPT_BODY_CHARS].decode("utf-8", errors="replace"),
-            "fault": fault.kind if fault else None,
-        })
-
-
-def redacted_authorization(value: str) -> str:
-    """An Authorization header as the state shows it: the scheme and a fingerprint of the credential (the first
-    8 hex digits of its SHA-256), never the credential itself."""
-    scheme, _, credential = value.partition(" ")
-    fingerprint = hashlib.sha256(credential.strip().encode("utf-8", "surrogateescape")).hexdigest()[:8]
-    return f"{scheme} [redacted sha256:{fingerprint}]"
+        self.server.state.record_request(request_record(
+            self.command, self.path, route.name if route else None, status, self.headers.items(), raw,
+            fault.kind if fault else None))
 
 
 def _default_error_body(status: int) -> dict[str, Any]:

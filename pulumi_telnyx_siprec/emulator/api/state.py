@@ -19,6 +19,7 @@ from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote
 
+from .kept_values import DroppedParams, kept_params, value_bytes
 from .resource_inputs import (
     CALL_INPUTS,
     CONNECTOR_INPUTS,
@@ -27,9 +28,13 @@ from .resource_inputs import (
     SESSION_INPUTS,
     Failure,
     FieldSet,
+    InvalidValueError,
     Problem,
+    url_path_id,
 )
 
+SESSION_WIRE_KEYS = frozenset(f.wire_key for f in SESSION_INPUTS.fields if f.wire_key)
+"""The start body's documented parameters: always kept in full."""
 DEFAULT_ORGANIZATION_ID = "61bf923e-5e4d-4595-a110-56190ea18a1b"
 """The account id of the API reference's examples; `GET /whoami` answers it as `organization_id`."""
 CALL_OUTCOMES = ("in-progress", "busy", "no-answer", "failed")
@@ -37,13 +42,40 @@ CALL_OUTCOMES = ("in-progress", "busy", "no-answer", "failed")
 
 @dataclass(frozen=True)
 class Limits:
-    """Caps that keep a long-running emulator's memory bounded."""
+    """Caps that keep a long-running emulator's memory bounded, whatever clients send.
+
+    The bound, with every cap reached at once, is under 512 MiB:
+
+    - the values clients sent that calls, sessions and connectors keep (ids, parameters, custom headers, hosts,
+      and the SIP side a session's SRS was sent): at most `client_value_bytes`, 256 MiB;
+    - the emulator's own objects around them: under 1 KiB per session, call or connector, so at most ~120 MiB
+      for 100,000 sessions, 10,000 calls and 10,000 connectors;
+    - the last `kept_requests` request records, each cut to ~20 KiB (`records`): at most ~40 MiB;
+    - the last `kept_callbacks` callback records, ~1 KiB each; 1,000 queued faults of at most 64 KiB each
+      (`faults`): 64 MiB.
+
+    Measured (`python -m benchmarks.emulator_memory`, tracemalloc, no SIP): 100,000 typical starts hold 88 MiB;
+    100,000 starts padded with 60 KB of undocumented fields hold 99 MiB (each keeps 1 KiB of them; without that
+    rule, 5.8 GiB); starts with a 60 KB documented `Name` are refused once 256 MiB of values are kept (~4,400
+    sessions, 259 MiB held, measured with 5,000 starts; without the budget, 5.7 GiB).
+
+    Outside this bound: the SIPREC client's handle of each session that invited an SRS (`recorder`), which it
+    keeps beside the state.
+    """
 
     calls: int = 10_000
     sessions: int = 100_000
     connectors: int = 10_000
     kept_requests: int = 2_000
     kept_callbacks: int = 2_000
+    undocumented_param_bytes: int = 1_024
+    """Per session: undocumented parameters (Telnyx ignores them) are kept, in the order received, while their
+    memory stays within this (about 8 short fields); the rest are dropped, and the session's `dropped_params`
+    counts them."""
+    client_value_bytes: int = 256 * 1024 * 1024
+    """All calls, sessions and connectors together: the memory the values clients sent take in them (ids,
+    parameters, custom headers, hosts; `kept_values.value_bytes`). Creating anything past it is a 429 until a
+    reset. A typical session's values take about 1 KiB: 100,000 of them fit."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +168,8 @@ class Call:
     custom_headers: dict[str, str] = field(default_factory=dict)
     placed_at: float | None = None
     """Monotonic time it was placed through the API (None for calls added by hand)."""
+    size: int = 0
+    """What it counts against `Limits.client_value_bytes`."""
 
     def to_json(self) -> dict[str, Any]:
         return {"sid": self.sid, "status": self.status, "from": self.from_, "to": self.to,
@@ -151,6 +185,8 @@ class Connector:
     app_subdomain: str | None
     created_at: str
     updated_at: str
+    size: int = 0
+    """What it counts against `Limits.client_value_bytes`."""
 
     def to_json(self) -> dict[str, Any]:
         return {"record_type": "siprec_connector", "name": self.name, "host": self.host, "port": self.port,
@@ -163,7 +199,8 @@ class Session:
     account_sid: str
     call_sid: str
     params: dict[str, Any]
-    """The body exactly as received (form strings or JSON values)."""
+    """The body as received (form strings or JSON values), but undocumented parameters past
+    `Limits.undocumented_param_bytes`."""
     body_format: str
     checked: dict[str, Any]
     """The same parameters decoded and validated with the shared schema, by property name."""
@@ -175,6 +212,10 @@ class Session:
     """The call's custom headers, which this session passes on to the SRS."""
     sip: dict[str, Any] = field(default_factory=dict)
     """What happened on the SIP side, filled in by the SIPREC client when it ran."""
+    dropped_params: DroppedParams | None = None
+    """Undocumented parameters received but not kept (see `Limits.undocumented_param_bytes`)."""
+    size: int = 0
+    """What it counts against `Limits.client_value_bytes`."""
 
     @property
     def metadata_extensions(self) -> dict[str, str]:
@@ -189,6 +230,7 @@ class Session:
             "params": dict(self.params), "body_format": self.body_format, "date_created": self.date_created,
             "date_updated": self.date_updated, "start_time": self.start_time,
             "metadata_extensions": self.metadata_extensions, "sip_headers": as_headers, "sip": dict(self.sip),
+            "dropped_params": self.dropped_params.to_json() if self.dropped_params else None,
         }
 
 
@@ -252,6 +294,8 @@ class EmulatorState:
         self.requests: deque[dict[str, Any]] = deque(maxlen=limits.kept_requests)
         self.callbacks: deque[dict[str, Any]] = deque(maxlen=limits.kept_callbacks)
         self.counters = {"requests": 0, "callbacks": 0}
+        self.client_value_bytes = 0
+        """What calls, sessions and connectors hold of clients' values now (see `Limits.client_value_bytes`)."""
         self.in_flight = 0
         """API requests being handled right now (a delayed answer, say); tests wait for it to reach 0."""
         self.sip_view: Callable[[str], dict[str, Any]] = lambda _sid: {}
@@ -274,8 +318,13 @@ class EmulatorState:
             if call_sid not in self.calls and len(self.calls) >= self.limits.calls:
                 return api_error(429, "10011", "Too many calls",
                                  f"emulator limit: at most {self.limits.calls} calls; POST /_emulator/reset")
+            size = value_bytes(call_sid)
+            previous = self.calls.get(call_sid)
+            refused = self._admit(size - (previous.size if previous else 0))
+            if refused:
+                return refused
             now = telnyx_date(self._clock())
-            self.calls[call_sid] = Call(call_sid, status, now, now)
+            self.calls[call_sid] = Call(call_sid, status, now, now, size=size)
             return Answer(201, self.calls[call_sid].to_json())
 
     def place_call(self, connection_id: str, body: Mapping[str, Any]) -> Answer:
@@ -293,6 +342,10 @@ class EmulatorState:
             call = Call(f"v3:{uuid.uuid4().hex}", "queued", now, now, from_=values["from_"], to=values["to"],
                         direction="outbound-api", connection_id=connection_id,
                         custom_headers=dict(values.get("custom_headers", {})), placed_at=self._monotonic())
+            call.size = value_bytes(call.sid, call.from_, call.to, connection_id, call.custom_headers)
+            refused = self._admit(call.size)
+            if refused:
+                return refused
             self.calls[call.sid] = call
             return Answer(200, {"call_sid": call.sid, "from": call.from_, "to": call.to, "status": call.status})
 
@@ -385,13 +438,10 @@ class EmulatorState:
                 return api_error(429, "10011", "Too many sessions",
                                  f"emulator limit: at most {self.limits.sessions} SIPREC sessions are kept; "
                                  "restart the emulator or POST /_emulator/reset"), []
-            now = telnyx_date(self._clock())
-            session = Session(
-                sid=str(uuid.uuid4()), account_sid=account_sid, call_sid=call_sid, params=dict(body),
-                body_format=body_format, checked=checked, status="in-progress", date_created=now,
-                date_updated=now, start_time=now, custom_headers=dict(call.custom_headers),
-            )
-            self.sessions[session.sid] = session
+            session = self._new_session(str(uuid.uuid4()), account_sid, call, body, body_format, checked)
+            if isinstance(session, Answer):
+                return session, []
+            now = session.date_created
             answer = {
                 "account_sid": account_sid, "call_sid": call_sid, "sid": session.sid, "date_created": now,
                 "date_updated": now, "start_time": now, "status": "in-progress",
@@ -399,6 +449,76 @@ class EmulatorState:
                 "error_code": None,
             }
             return Answer(200, answer), [SessionStarted(session), *self._callback(session, "siprec-started")]
+
+    def add_session(self, sid: str, call_sid: str, account_sid: str, params: Mapping[str, Any]) -> Answer:
+        """Holds a session with a given sid on a live call, in progress, as if it had been started elsewhere (by
+        another emulator, or before a restart): no callback is sent and no SRS is invited, but stopping it, or
+        ending its call, does both as for any session. 201 with the session as the state shows it; 404 for an
+        unknown call, 409 for a call that has ended or a sid in use, 422 for an invalid id or parameter (as a
+        start answers it), 429 past a limit."""
+        for name, value in (("sid", sid), ("call_sid", call_sid), ("account_sid", account_sid)):
+            try:
+                url_path_id(value)
+            except InvalidValueError as err:
+                return api_error(422, "10026", "Invalid parameter type", f"{name} {err.reason}", f"/{name}")
+        invalid = validation_failure(SESSION_INPUTS, params)
+        if invalid:
+            return invalid
+        checked = SESSION_INPUTS.from_wire(params).inputs
+        with self.lock:
+            call = self.calls.get(call_sid)
+            if call is None:
+                return Answer(404, {"errors": [{"detail": f"no call {call_sid!r}: add it first with POST "
+                                                          "/_emulator/calls"}]})
+            self._advance(call)
+            if call.status not in LIVE_CALL_STATUSES:
+                return Answer(409, {"errors": [{"detail": f"call {call_sid!r} is {call.status}: a session in "
+                                                          "progress needs a live call"}]})
+            if sid in self.sessions:
+                return Answer(409, {"errors": [{"detail": f"a session with sid {sid!r} exists already"}]})
+            if len(self.sessions) >= self.limits.sessions:
+                return api_error(429, "10011", "Too many sessions",
+                                 f"emulator limit: at most {self.limits.sessions} SIPREC sessions are kept; "
+                                 "restart the emulator or POST /_emulator/reset")
+            session = self._new_session(sid, account_sid, call, params, "json", checked)
+            if isinstance(session, Answer):
+                return session
+            return Answer(201, self._session_json(session))
+
+    def _new_session(self, sid: str, account_sid: str, call: Call, body: Mapping[str, Any], body_format: str,
+                     checked: dict[str, Any]) -> Session | Answer:
+        """A session, kept, with what it may keep of `body`; or the 429 that says why it cannot be kept."""
+        params, dropped = kept_params(body, SESSION_WIRE_KEYS, self.limits.undocumented_param_bytes)
+        size = value_bytes(sid, account_sid, call.sid, params)
+        refused = self._admit(size)
+        if refused:
+            return refused
+        now = telnyx_date(self._clock())
+        session = Session(
+            sid=sid, account_sid=account_sid, call_sid=call.sid, params=params, body_format=body_format,
+            checked=checked, status="in-progress", date_created=now, date_updated=now, start_time=now,
+            custom_headers=dict(call.custom_headers), dropped_params=dropped, size=size,
+        )
+        self.sessions[sid] = session
+        return session
+
+    def _admit(self, size: int) -> Answer | None:
+        """Counts `size` more bytes of clients' values, or the 429 that refuses them
+        (`Limits.client_value_bytes`)."""
+        if not self._fits(size):
+            return api_error(429, "10011", "Too much data", self._over_budget())
+        return None
+
+    def _fits(self, size: int) -> bool:
+        """Counts `size` more bytes of clients' values if they fit in `Limits.client_value_bytes`."""
+        if self.client_value_bytes + size > self.limits.client_value_bytes:
+            return False
+        self.client_value_bytes += size
+        return True
+
+    def _over_budget(self) -> str:
+        return (f"emulator limit: calls, sessions and connectors may keep at most {self.limits.client_value_bytes} "
+                "bytes of the values clients sent, and this would pass it; POST /_emulator/reset")
 
     def stop_siprec(self, account_sid: str, call_sid: str, siprec_sid: str, body: Mapping[str, Any]
                     ) -> tuple[Answer, list[Event]]:
@@ -436,6 +556,19 @@ class EmulatorState:
             session.status = "failed"
             session.date_updated = telnyx_date(self._clock())
             return [*self._callback(session, "siprec-failed", error)]
+
+    def note_sip(self, siprec_sid: str, facts: Mapping[str, Any]) -> None:
+        """Adds what the SIPREC client did to a session's `sip` (the INVITE as sent...), counted against
+        `Limits.client_value_bytes` like the values it was made from; past the budget, the next create is
+        refused."""
+        with self.lock:
+            session = self.sessions.get(siprec_sid)
+            if session is None:
+                return
+            size = value_bytes(dict(facts))
+            session.sip.update(facts)
+            session.size += size
+            self.client_value_bytes += size
 
     def _uri(self, session: Session) -> str:
         account, call = quote(session.account_sid, safe=":"), quote(session.call_sid, safe=":")
@@ -476,6 +609,9 @@ class EmulatorState:
             now = iso_date(self._clock())
             connector = Connector(values["name"], values["host"], values["port"], values.get("app_subdomain"),
                                   now, now)
+            connector.size = value_bytes(connector.name, connector.host, connector.app_subdomain)
+            if not self._fits(connector.size):
+                return connector_error(429, self._over_budget())
             self.connectors[connector.name] = connector
             return Answer(201, {"data": connector.to_json()})
 
@@ -501,17 +637,22 @@ class EmulatorState:
             if values["name"] != name:
                 return connector_error(422, "name cannot be changed; create a connector with the new name",
                                        "/name")
-            connector.host, connector.port = values["host"], values["port"]
-            if "app_subdomain" in values:
-                connector.app_subdomain = values["app_subdomain"]
+            subdomain = values.get("app_subdomain", connector.app_subdomain)
+            size = value_bytes(connector.name, values["host"], subdomain)
+            if not self._fits(size - connector.size):
+                return connector_error(429, self._over_budget())
+            connector.size = size
+            connector.host, connector.port, connector.app_subdomain = values["host"], values["port"], subdomain
             connector.updated_at = iso_date(self._clock())
             return Answer(200, {"data": connector.to_json()})
 
     def delete_connector(self, name: str) -> Answer:
         """`DELETE /siprec_connectors/{name}`."""
         with self.lock:
-            if self.connectors.pop(name, None) is None:
+            connector = self.connectors.pop(name, None)
+            if connector is None:
                 return connector_error(404, "The requested resource does not exist")
+            self.client_value_bytes -= connector.size
             return Answer(204)
 
     # Records
@@ -545,6 +686,7 @@ class EmulatorState:
             self.counters = {"requests": 0, "callbacks": 0}
             for part in self.parts:
                 part.reset()
+            self.client_value_bytes = 0
 
     def _session_json(self, session: Session) -> dict[str, Any]:
         shown = session.to_json()
@@ -563,7 +705,8 @@ class EmulatorState:
                 "connectors": {name: c.to_json() for name, c in self.connectors.items()},
                 "callbacks": list(self.callbacks),
                 "requests": list(self.requests),
-                "counters": {**self.counters, "in_flight": self.in_flight},
+                "counters": {**self.counters, "in_flight": self.in_flight,
+                             "client_value_bytes": self.client_value_bytes},
                 "limits": dataclasses.asdict(self.limits),
                 "behaviour": dataclasses.asdict(self.behaviour),
                 **{key: value for part in self.parts for key, value in part.snapshot().items()},

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -16,6 +17,16 @@ def _no_telnyx_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's own Telnyx settings."""
     for setting in ALL_SETTINGS:
         monkeypatch.delenv(setting.env_var, raising=False)
+
+
+ENGINE_TESTS = Path(__file__).parent / "engine"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/engine/ runs the genuine engine: it is marked `engine`."""
+    for item in items:
+        if ENGINE_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.engine)
 
 
 # Tests stay deterministic: the same generated cases on every run. `HYPOTHESIS_PROFILE=explore` searches afresh.

@@ -13,6 +13,7 @@ import pytest
 from tests.support.engine import engine_cli, in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.engine
 
 
 def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:

@@ -31,7 +31,8 @@ case "$call" in
         mkdir -p .venv/bin
         for tool in python ruff mypy lint-imports twine; do cp "$0" ".venv/bin/$tool"; done ;;
     "python -m build "*) mkdir -p .ci/dist && touch .ci/dist/p-1.tar.gz .ci/dist/p-1-py3-none-any.whl ;;
-    "python -m pytest"*) echo "PULUMI_TELNYX_SIPREC_DIST=${PULUMI_TELNYX_SIPREC_DIST:-}" >>"$FAKE_LOG" ;;
+    "python -m pytest"*)
+        echo "DIST=${PULUMI_TELNYX_SIPREC_DIST:-} CLI_PENDING=${PULUMI_TELNYX_SIPREC_CLI_PENDING:-}" >>"$FAKE_LOG" ;;
     "pulumi-cli "*) echo /fake/pulumi/bin ;;
     "sudo "*) exec "$@" ;;
 esac
@@ -82,8 +83,18 @@ def test_a_run_where_every_step_passes_ends_with_the_tests_and_no_failure_line(t
                      "twine check", "Pulumi CLI build", "pytest"]
     assert "python -m build --outdir .ci/dist ." in calls
     assert "twine check --strict .ci/dist/p-1-py3-none-any.whl .ci/dist/p-1.tar.gz" in calls, "and no stale build"
-    assert calls[-2:] == ["python -m pytest -q tests/test_x.py",
-                          f"PULUMI_TELNYX_SIPREC_DIST={tmp_path / '.ci' / 'dist'}"]
+    assert calls[-2:] == ["python -m pytest -q tests/test_x.py", f"DIST={tmp_path / '.ci' / 'dist'} CLI_PENDING="]
+
+
+def test_without_arguments_the_tests_needing_no_cli_run_while_it_builds_and_the_engine_s_after(tmp_path: Path) -> None:
+    status, output, calls = run_ci(tmp_path)
+    assert status == 0, output
+    steps = [line.removeprefix("== ") for line in output if line.startswith("== ")]
+    assert steps[-3:] == ["pytest (without the engine)", "Pulumi CLI build", "pytest (through the engine)"]
+    dist = tmp_path / ".ci" / "dist"
+    pytest_calls = [call for call in calls if call.startswith(("python -m pytest", "DIST="))]
+    assert pytest_calls == ["python -m pytest -m not engine", f"DIST={dist} CLI_PENDING=1",
+                            "python -m pytest -m engine", f"DIST={dist} CLI_PENDING="]
 
 
 @pytest.mark.parametrize(("fail", "status", "step"), [
@@ -100,7 +111,7 @@ def test_a_run_where_every_step_passes_ends_with_the_tests_and_no_failure_line(t
     ("python -m pytest*", 5, "pytest"),
 ])
 def test_the_last_line_names_the_failed_step(tmp_path: Path, fail: str, status: int, step: str) -> None:
-    code, output, calls = run_ci(tmp_path, fail=fail, status=status)
+    code, output, calls = run_ci(tmp_path, "-q", fail=fail, status=status)
     expected_code = 2 if step == "Python version" else status
     assert code == expected_code, output
     assert output[-1] == f".ci/run: FAILED at step '{step}' (exit {expected_code})", output
@@ -108,10 +119,14 @@ def test_the_last_line_names_the_failed_step(tmp_path: Path, fail: str, status: 
         assert not any(call.startswith("python -m pytest") for call in calls), "a step ran after the failure"
 
 
-def test_pytest_collecting_no_tests_says_so(tmp_path: Path) -> None:
-    _, output, _ = run_ci(tmp_path, fail="python -m pytest*", status=5)
+@pytest.mark.parametrize(("fail", "step"), [("python -m pytest -m not engine", "pytest (without the engine)"),
+                                            ("python -m pytest -m engine", "pytest (through the engine)")])
+def test_pytest_collecting_no_tests_says_so_in_either_run(tmp_path: Path, fail: str, step: str) -> None:
+    _, output, calls = run_ci(tmp_path, fail=fail, status=5)
     assert output[-2:] == [".ci/run: pytest collected no tests; that is a failure",
-                           ".ci/run: FAILED at step 'pytest' (exit 5)"]
+                           f".ci/run: FAILED at step '{step}' (exit 5)"]
+    if step == "pytest (without the engine)":
+        assert "python -m pytest -m engine" not in calls, "nothing runs after a failed step"
 
 
 def test_a_failed_sipp_install_stops_the_run_even_when_apt_get_update_fails(tmp_path: Path) -> None:

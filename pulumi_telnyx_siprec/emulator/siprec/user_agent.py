@@ -1,14 +1,18 @@
 """The SIPREC client's user agent: starts sessions, and routes what arrives to them (answers to their transactions,
-requests to their dialogs), over one UDP endpoint per address family and each session's own TCP or TLS link."""
+requests to their dialogs), over one UDP endpoint per address family and each session's own TCP or TLS link.
+
+A message that does not parse is dropped, with a note on the session whose Call-ID it carries; an answer the user
+agent cannot send is dropped too (the SRS retransmits over UDP). Nothing an SRS sends ends a receive thread."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import threading
 import time
 
-from ..sip.message import SipMessage
+from ..sip.message import MalformedMessageError, SipMessage
 from .addresses import resolve_host, source_allowed
 from .dialog import respond
 from .outcome import Listener
@@ -105,7 +109,7 @@ class SiprecUserAgent:
                     bind_host = "::" if family == socket.AF_INET6 else "0.0.0.0"  # noqa: S104 - the user asked for it
                 else:
                     bind_host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-                endpoint = UdpEndpoint(family, bind_host, self._on_message, self._source_allowed)
+                endpoint = UdpEndpoint(family, bind_host, self, self._source_allowed)
                 self._endpoints[family] = endpoint
             return endpoint
 
@@ -148,4 +152,14 @@ class SiprecUserAgent:
         if session is not None:
             session._on_request(message, link)
         elif message.method != "ACK":
-            link.send(respond(message, 481, "Call/Transaction Does Not Exist"))
+            # No session to tell: an answer that cannot go out is the SRS's loss alone.
+            with contextlib.suppress(OSError):
+                link.send(respond(message, 481, "Call/Transaction Does Not Exist"))
+
+    def _on_malformed(self, error: MalformedMessageError, _link: Link) -> None:
+        if error.call_id is None:
+            return
+        with self._lock:
+            session = self._dialogs.get(error.call_id)
+        if session is not None:
+            session._on_malformed(str(error))

@@ -15,6 +15,7 @@ import pytest
 
 from pulumi_telnyx_siprec.emulator.sip.message import (
     MAX_MESSAGE_BYTES,
+    MalformedMessageError,
     SipMessage,
     header_parameter,
     parse_message,
@@ -37,6 +38,7 @@ from tests.support.hostile_srs import (
     in_dialog_request,
     offered_ports,
     sdp_answer,
+    well_behaved,
 )
 from tests.support.sipp import WAIT, recording_request, wait_until
 
@@ -50,17 +52,6 @@ def thread_failures(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[threading.
     monkeypatch.setattr(threading, "excepthook", failures.append)
     yield failures
     assert [(f.exc_type, f.exc_value, f.thread.name if f.thread else None) for f in failures] == []
-
-
-def well_behaved(_srs: HostileSrs, message: SipMessage, peer: Peer) -> None:
-    """What a well-behaved SRS does: 200 with an SDP answer (port 0: no RTP), 200 to BYE and CANCEL."""
-    if message.is_response or message.method == "ACK":
-        return
-    if message.method == "INVITE":
-        extra, body = sdp_answer(message)
-        peer.send(answer(message, "200 OK", extra, body))
-    else:
-        peer.send(answer(message, "200 OK"))
 
 
 def established_then_stopped(agent: SiprecUserAgent, srs: HostileSrs, **changes: object) -> SrcOutcome:
@@ -272,6 +263,21 @@ def test_the_srs_closing_an_established_connection_releases_the_session(agent: S
     for port in ports:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             probe.bind(("127.0.0.1", port))
+
+
+def test_a_finished_sessions_connection_is_closed_after_the_linger_and_close_waits_for_it() -> None:
+    with HostileSrs("tcp", well_behaved) as srs:
+        agent = SiprecUserAgent(invite_timeout=5.0, connection_linger=0.3)
+        try:
+            stopped = established_then_stopped(agent, srs, track="inbound_track")
+        finally:
+            agent.close()
+        # close() waited for the lingering connection: no thread of the user agent is left, the SRS sees the close.
+        assert [t.name for t in threading.enumerate() if t.name.startswith("siprec-")] == []
+        assert srs.peer is not None
+        assert srs.peer.client_closed.wait(WAIT)
+
+    assert (stopped.state, stopped.bye_code) == ("ended", 200)
 
 
 # (b) CANCEL of a refresh re-INVITE
@@ -506,9 +512,32 @@ def test_quoted_contact_and_to_parameters_route_the_ack_and_bye(agent: SiprecUse
 # What stays as it was: well-formed messages parse as before
 
 
+IDENTIFIERS = [("From", "<sip:a@h>;tag=1"), ("To", "<sip:b@h>"), ("Call-ID", "c1")]
+
+
 def test_well_formed_messages_still_parse() -> None:
-    raw = render("SIP/2.0 180 Ringing", [("Via", "SIP/2.0/UDP h;branch=z9hG4bKx"), ("CSeq", "2147483647 INVITE")])
+    raw = render("SIP/2.0 180 Ringing", [("Via", "SIP/2.0/UDP h;branch=z9hG4bKx"), *IDENTIFIERS,
+                                         ("CSeq", "2147483647 INVITE")])
     message = parse_message(raw)
     assert (message.status, message.reason, message.cseq, message.branch) == (
         180, "Ringing", (2147483647, "INVITE"), "z9hG4bKx")
-    assert parse_message(b"SIP/2.0 200 \r\nCSeq: 1 INVITE\r\n\r\n").reason == ""
+    assert parse_message(raw.replace(b"180 Ringing", b"200 ")).reason == ""
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    ((b"2147483647 INVITE", b"2147483648 INVITE"), "CSeq is not a number below 2**31 and a method: "),
+    ((b"Call-ID: c1\r\n", b""), "no call-id"),
+    ((b"Call-ID: c1", b"Call-ID: "), "no call-id"),
+    ((b"CSeq: 2147483647 INVITE\r\n", b""), "no cseq"),
+    ((b"Content-Length: 0", b"Content-Length: \xd9\xa3"), "Content-Length is not a number: "),
+    ((b"Content-Length: 0", b"Content-Length: 1"), "body shorter than Content-Length"),
+    ((b"Call-ID: c1", b"Call ID: c1"), "malformed header line: "),
+])
+def test_malformed_messages_are_refused_with_their_reason_and_call_id(change: tuple[bytes, bytes],
+                                                                        reason: str) -> None:
+    raw = render("SIP/2.0 180 Ringing", [("Via", "SIP/2.0/UDP h;branch=z9hG4bKx"), *IDENTIFIERS,
+                                         ("CSeq", "2147483647 INVITE")])
+    with pytest.raises(MalformedMessageError) as refused:
+        parse_message(raw.replace(*change))
+    assert str(refused.value).startswith(reason)
+    assert refused.value.call_id == (None if b"Call-ID: c1" in change[0] else "c1")

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import select
 import socket
 import ssl
 import struct
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -22,36 +24,83 @@ from pulumi_telnyx_siprec.emulator.sip.recording_body import parse_multipart, pa
 
 SRS_TAG = "hostile-srs"
 POLL = 0.05
+SEND_LIMIT = 10.0
+"""Seconds a send to the client waits for it to read (it never should, on loopback, unless it is stuck)."""
 
 
 class Peer:
-    """The client as the SRS sees it: where its last datagram came from, or one TCP/TLS connection."""
+    """The client as the SRS sees it: where its last datagram came from (UDP)."""
 
-    def __init__(self, send: Callable[[bytes], object], stream: socket.socket | None = None) -> None:
+    def __init__(self, send: Callable[[bytes], object]) -> None:
         self._send = send
-        self.stream = stream
         self.client_closed = threading.Event()
         """Set when the client closed the connection (EOF or reset), for a stream."""
-        self._lock = threading.Lock()
 
     def send(self, data: bytes) -> None:
+        self._send(data)
+
+    def half_close(self) -> None:
+        raise TypeError("a UDP peer has no connection")
+
+    def abort(self) -> None:
+        raise TypeError("a UDP peer has no connection")
+
+
+class StreamPeer(Peer):
+    """One TCP or TLS connection of the client. The socket is non-blocking and each read or write happens under one
+    lock (an SSL object must not be used by two threads at once), as the client's own links do; a send waits for
+    the client to read, up to `SEND_LIMIT` seconds (TimeoutError, an OSError)."""
+
+    def __init__(self, stream: socket.socket) -> None:
+        super().__init__(lambda _data: None)
+        self.stream = stream
+        self._lock = threading.Lock()
+        stream.setblocking(False)
+
+    def send(self, data: bytes) -> None:
+        view = memoryview(data)
+        deadline = time.monotonic() + SEND_LIMIT
+        while view:
+            with self._lock:
+                try:
+                    sent = self.stream.send(view)
+                except (BlockingIOError, ssl.SSLWantWriteError, ssl.SSLWantReadError):
+                    sent = 0
+                except ValueError as err:  # closed meanwhile
+                    raise ConnectionError(str(err)) from None
+            view = view[sent:]
+            if view:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the client does not read its SIP connection")
+                try:
+                    select.select([], [self.stream], [], POLL)
+                except ValueError:
+                    raise ConnectionError("closed") from None
+
+    def receive(self) -> bytes | None:
+        """What the client sent next: None when there is nothing yet, b"" once the connection is over."""
+        if not (isinstance(self.stream, ssl.SSLSocket) and self.stream.pending()):
+            try:
+                readable, _, _ = select.select([self.stream], [], [], POLL)
+            except (OSError, ValueError):
+                return b""
+            if not readable:
+                return None
         with self._lock:
-            self._send(data)
+            try:
+                return self.stream.recv(65536)
+            except (BlockingIOError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
+                return None
+            except (OSError, ValueError):
+                return b""
 
     def half_close(self) -> None:
         """Sends FIN and keeps reading, so that the client closing its side can be seen (`client_closed`)."""
-        assert self.stream is not None
-        with self._lock:
-            if isinstance(self.stream, ssl.SSLSocket):
-                # A TLS close_notify, then FIN: the socket stays readable for the client's EOF.
-                with contextlib.suppress(OSError, ValueError):
-                    self.stream.unwrap()
-            with contextlib.suppress(OSError):
-                self.stream.shutdown(socket.SHUT_WR)
+        with self._lock, contextlib.suppress(OSError):
+            self.stream.shutdown(socket.SHUT_WR)
 
     def abort(self) -> None:
         """Closes the connection with a reset (SO_LINGER 0)."""
-        assert self.stream is not None
         with self._lock:
             with contextlib.suppress(OSError):
                 self.stream.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -64,13 +113,15 @@ Script = Callable[["HostileSrs", SipMessage, Peer], None]
 class HostileSrs:
     """An SRS on 127.0.0.1 (`transport` udp, tcp or tls) that gives every message it receives to `script`.
 
-    Everything received is kept (`received`); `peer` is where the latest message came from. An exception in the
-    script is kept and raised again by `close()`, so that a broken script fails its test.
+    Everything received is kept (`received`) unless `keep` is False; `peer` is where the latest message came from.
+    An exception in the script, or a message from the client that does not parse, is kept (`errors`) and raised
+    again by `close()`, so that the test fails.
     """
 
-    def __init__(self, transport: str, script: Script) -> None:
+    def __init__(self, transport: str, script: Script, *, keep: bool = True) -> None:
         self.transport = transport
         self.script = script
+        self.keep = keep
         self.received: list[SipMessage] = []
         self.peer: Peer | None = None
         self.errors: list[BaseException] = []
@@ -109,7 +160,9 @@ class HostileSrs:
 
     def close(self) -> None:
         self._closed.set()
-        for thread in self._threads:
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
             thread.join()
         with self._lock:
             streams, self._streams = self._streams, []
@@ -129,7 +182,9 @@ class HostileSrs:
 
     def _start(self, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name="hostile-srs", daemon=True)
-        self._threads.append(thread)
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
         thread.start()
 
     def _serve_udp(self) -> None:
@@ -160,24 +215,29 @@ class HostileSrs:
 
     def _serve_connection(self, raw: socket.socket) -> None:
         stream = raw
-        if self.transport == "tls":
-            raw.settimeout(5.0)
-            try:
-                stream = tls_server_context().wrap_socket(raw, server_side=True)
-            except (OSError, ssl.SSLError):
-                return
+        raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            if self.transport == "tls":
+                raw.settimeout(SEND_LIMIT)
+                try:
+                    stream = tls_server_context().wrap_socket(raw, server_side=True)
+                except (OSError, ssl.SSLError):
+                    return
+                with self._lock:
+                    self._streams.append(stream)
+            self._read_connection(StreamPeer(stream))
+        finally:
             with self._lock:
-                self._streams.append(stream)
-        stream.settimeout(POLL)
-        peer = Peer(stream.sendall, stream)
+                self._streams = [s for s in self._streams if s is not raw and s is not stream]
+            raw.close()
+            stream.close()
+
+    def _read_connection(self, peer: StreamPeer) -> None:
         buffer = bytearray()
         while not self._closed.is_set():
-            try:
-                chunk = stream.recv(65536)
-            except (TimeoutError, ssl.SSLWantReadError):
+            chunk = peer.receive()
+            if chunk is None:
                 continue
-            except (OSError, ValueError):
-                chunk = b""
             if not chunk:
                 peer.client_closed.set()
                 return
@@ -186,14 +246,31 @@ class HostileSrs:
                 self._take(data, peer)
 
     def _take(self, data: bytes, peer: Peer) -> None:
-        message = parse_message(data)
+        try:
+            message = parse_message(data)
+        except ValueError as err:  # the client sent what is not SIP: a failure of the test
+            self.errors.append(AssertionError(f"the client sent a malformed message ({err}): {data[:300]!r}"))
+            return
         with self._lock:
-            self.received.append(message)
+            if self.keep:
+                self.received.append(message)
             self.peer = peer
         try:
             self.script(self, message, peer)
         except Exception as err:  # kept for close(): the test fails on its script's bug
             self.errors.append(err)
+
+
+def well_behaved(_srs: HostileSrs, message: SipMessage, peer: Peer) -> None:
+    """What a well-behaved SRS does: 200 with an SDP answer (port 0: no RTP) to an INVITE, 200 to BYE, CANCEL and the
+    rest, nothing to ACK and responses."""
+    if message.is_response or message.method == "ACK":
+        return
+    if message.method == "INVITE":
+        extra, body = sdp_answer(message)
+        peer.send(answer(message, "200 OK", extra, body))
+    else:
+        peer.send(answer(message, "200 OK"))
 
 
 # Building answers

@@ -35,12 +35,15 @@ _TOKEN = r"[A-Za-z0-9.!%*_+`'~-]+"  # noqa: S105 - a grammar rule, not a passwor
 _STATUS_LINE = re.compile(r"SIP/2\.0 ([1-6][0-9]{2})(?: (.*))?", re.ASCII | re.DOTALL)
 _REQUEST_LINE = re.compile(rf"({_TOKEN}) (\S+) SIP/2\.0", re.ASCII)
 _HEADER_NAME = re.compile(_TOKEN, re.ASCII)
+_KEEP_ALIVES = re.compile(rb"(?:\r\n)+")
 
 _COMPACT = {"v": "via", "f": "from", "t": "to", "i": "call-id", "m": "contact", "l": "content-length",
             "c": "content-type", "k": "supported", "x": "session-expires", "e": "content-encoding", "s": "subject",
             "o": "event", "r": "refer-to", "u": "allow-events", "a": "accept-contact", "b": "referred-by"}
 """RFC 3261 section 7.3.3 and later extensions' compact forms (x: RFC 4028)."""
 _LIST_HEADERS = frozenset({"via", "route", "record-route", "contact", "supported", "require", "allow"})
+_MANDATORY = ("via", "from", "to", "call-id", "cseq")
+"""RFC 3261 sections 8.1.1 and 8.2.6.2: every request carries these, and every response echoes them."""
 
 
 class MalformedMessageError(ValueError):
@@ -124,7 +127,7 @@ class SipMessage:
 
     @property
     def cseq(self) -> tuple[int, str]:
-        """The CSeq number and method ((0, "") when absent; `parse_message` refuses a malformed one)."""
+        """The CSeq number and method ((0, "") when malformed; `parse_message` refuses those)."""
         return _read_cseq(self.get("cseq") or "") or (0, "")
 
     @property
@@ -214,7 +217,8 @@ def uri_of(value: str) -> str:
 def parse_message(data: bytes) -> SipMessage:
     """A SIP message from one datagram or one framed stream message; MalformedMessageError (a ValueError) when it is
     not one: no end of headers, a start line that is neither a Request-Line nor a Status-Line, a header line without
-    a name, a malformed CSeq or Content-Length, a body shorter than its Content-Length, or over the bounds."""
+    a name, one of Via, From, To, Call-ID and CSeq missing or empty, a malformed CSeq or Content-Length, a body
+    shorter than its Content-Length, or over the bounds."""
     if len(data) > MAX_MESSAGE_BYTES:
         raise MalformedMessageError(f"over {MAX_MESSAGE_BYTES} bytes")
     head, separator, body = data.partition(b"\r\n\r\n")
@@ -242,6 +246,10 @@ def parse_message(data: bytes) -> SipMessage:
     problem = problem or _start_line_problem(first)
     if problem is None and len(headers) > MAX_HEADER_LINES:
         problem = f"more than {MAX_HEADER_LINES} header lines"
+    if problem is None:
+        missing = [name for name in _MANDATORY if not message.get(name)]
+        if missing:
+            problem = f"no {', '.join(missing)}"
     cseq = message.get("cseq")
     if problem is None and cseq is not None and _read_cseq(cseq) is None:
         problem = f"CSeq is not a number below 2**31 and a method: {quoted(cseq)}"
@@ -256,7 +264,7 @@ def parse_message(data: bytes) -> SipMessage:
             # RFC 3261 section 18.3: octets past Content-Length in a datagram are discarded.
             message = SipMessage(first, tuple(headers), body[:length])
     if problem is not None:
-        raise MalformedMessageError(problem, message.get("call-id"))
+        raise MalformedMessageError(problem, message.get("call-id") or None)
     return message
 
 
@@ -269,9 +277,10 @@ def _start_line_problem(first: str) -> str | None:
 def take_message(buffer: bytearray) -> bytes | None:
     """Takes one complete message off a stream buffer (RFC 3261 section 18.3: Content-Length is mandatory there);
     None until one is complete. OversizeMessageError when the message under way is over `MAX_MESSAGE_BYTES`."""
-    # Keep-alive CRLFs between messages (RFC 5626 section 3.5.1) are not messages.
-    while buffer[:2] == b"\r\n":
-        del buffer[:2]
+    # Keep-alive CRLFs between messages (RFC 5626 section 3.5.1) are not messages (taken off at once: any number).
+    keep_alives = _KEEP_ALIVES.match(buffer)
+    if keep_alives is not None and keep_alives.end():
+        del buffer[:keep_alives.end()]
     end = buffer.find(b"\r\n\r\n", 0, MAX_MESSAGE_BYTES + 4)
     if end < 0:
         if len(buffer) > MAX_MESSAGE_BYTES:

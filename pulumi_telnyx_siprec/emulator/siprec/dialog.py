@@ -72,6 +72,7 @@ class DialogHost(TransactionLayer, MessageSink, Protocol):
     """What a dialog needs of its user agent: addresses, the shared UDP endpoint, TLS, and where messages go."""
 
     tls_context: ssl.SSLContext
+    connection_linger: float
 
     def _local_address_for(self, destination: tuple[str, int], family: socket.AddressFamily) -> str: ...
 
@@ -132,6 +133,9 @@ class Dialog:
             self._link = endpoint.link(self._srs)
         else:
             sock = socket.create_connection(self._srs, timeout=min(host.invite_timeout, 10.0))
+            # Each SIP message goes out whole at once: Nagle's algorithm would hold a request back until the SRS ACKs
+            # the one before (an ACK, then a BYE), which its delayed ACK puts off by some 40 ms.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if transport == "tls":
                 # The configured name, for a verifying context (SNI, and the certificate's name or IP address).
                 sock = host.tls_context.wrap_socket(sock, server_hostname=self._request.srs_host.strip("[]"))
@@ -236,9 +240,19 @@ class Dialog:
             self._note(f"send failed: {type(err).__name__}: {err}")
 
     def close_link(self) -> None:
-        """Closes the session's own TCP or TLS connection, if it has one (the UDP endpoint is shared)."""
+        """Closes the session's own TCP or TLS connection, if it has one (the UDP endpoint is shared), once the
+        user agent's `connection_linger` has passed; returns at once."""
         if self._stream_link is not None:
-            self._stream_link.close()
+            self._stream_link.close(self._host.connection_linger)
+
+    def link_closed(self) -> bool:
+        """Whether the session's own connection, if any, is closed (its reader done)."""
+        return self._stream_link is None or not self._stream_link.is_alive()
+
+    def join_link(self) -> None:
+        """Waits until the session's own connection, if any, is closed."""
+        if self._stream_link is not None:
+            self._stream_link.join()
 
     def reply(self, link: Link, request: SipMessage, data: bytes) -> None:
         """Sends an answer to a request of the SRS; a failure is noted, not raised (the SRS retransmits over UDP)."""

@@ -254,12 +254,19 @@ class SessionHandle:
     def _is_over(self) -> bool:
         return self._progress.ended.is_set()
 
+    def _is_finished(self) -> bool:
+        """Over, and nothing of it runs any more (control thread, lingering connection)."""
+        return self._is_over() and not self._thread.is_alive() and self._dialog.link_closed()
+
     def _over_for_longer_than(self, seconds: float, now: float) -> bool:
         return self._progress.ended_longer_than(seconds, now)
 
     def _join(self) -> None:
+        """Waits for the control thread and the session's connection (once the session is over)."""
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join()
+        if self._is_over():
+            self._dialog.join_link()
 
     # Helpers
 

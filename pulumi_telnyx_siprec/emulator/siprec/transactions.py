@@ -130,7 +130,8 @@ def invite_transaction(layer: TransactionLayer, link: Link, invite: bytes, branc
             wake = min(wake, now + POLL)
             if proceeding:
                 cancel_once()
-        answer = answers.final(max(0.0, min(wake - now, POLL * 5)))
+        # Woken every POLL at least: a stop is seen within that.
+        answer = answers.final(max(0.0, min(wake - now, POLL)))
         if answer is None:
             if not link.reliable and not answers.proceeding.is_set() and time.monotonic() >= retransmit_at:
                 # Timer A (RFC 3261 section 17.1.1.2): doubles each time, no T2 cap for INVITE.

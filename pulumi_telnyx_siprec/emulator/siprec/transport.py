@@ -33,6 +33,8 @@ POLL = 0.1
 """How often blocked socket reads look up to see whether they should stop (bounds close() time)."""
 SEND_LIMIT = 5.0
 """Seconds a stream send waits for an SRS that does not read its connection."""
+CONNECTION_LINGER = 0.2
+"""Seconds a session's TCP or TLS connection stays open once the session is over (see `StreamLink`)."""
 CLOSED_BY_SRS = "the SRS closed the SIP connection"
 OVERSIZE = f"the SRS sent a SIP message over {MAX_MESSAGE_BYTES} bytes: connection closed"
 
@@ -126,7 +128,10 @@ class StreamLink:
 
     The socket is non-blocking and every read and write happens under one lock: an SSL object must not be read and
     written by two threads at once. The reader waits in select() without the lock. When it stops reading, it closes
-    the socket and tells `on_closed` why (unless `close()` stopped it).
+    the socket and tells `on_closed` why (unless `close()` came first). `close(linger)` returns at once and leaves
+    the reader to close the connection `linger` seconds later (sooner if the SRS closes it): an SRS may still be
+    finishing its last transaction (SIPp counts a call whose connection closes right after its last answer as
+    failed); `join()` waits for that.
     """
 
     reliable = True
@@ -138,7 +143,10 @@ class StreamLink:
         self._sink = sink
         self._on_closed = on_closed
         self._closed = threading.Event()
+        self._close_at = float("inf")
         self._shut = False
+        # close() writes to this pair to wake the reader from select() at once, leaving the socket as it is.
+        self._wake_reader, self._waker = socket.socketpair()
         self._thread = threading.Thread(target=self._run, name="siprec-stream", daemon=True)
         self._thread.start()
 
@@ -163,6 +171,26 @@ class StreamLink:
                 except ValueError:  # closed meanwhile: the next turn says so
                     continue
 
+    def close(self, linger: float = 0.0) -> None:
+        """Ends the link: no more `on_closed`; the reader closes the socket after `linger` seconds (at once for 0,
+        and then this waits for it, unless called from the reader)."""
+        with self._lock:
+            self._close_at = min(self._close_at, time.monotonic() + linger)
+        self._closed.set()
+        with contextlib.suppress(OSError):
+            self._waker.send(b"x")
+        if linger <= 0:
+            self.join()
+
+    def is_alive(self) -> bool:
+        """Whether the reader still runs (the connection is open)."""
+        return self._thread.is_alive()
+
+    def join(self) -> None:
+        """Waits until the reader has closed the connection (unless called from the reader)."""
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+
     def _run(self) -> None:
         reason = CLOSED_BY_SRS
         try:
@@ -171,21 +199,33 @@ class StreamLink:
             report_unexpected()
             reason = "internal error while reading the SIP connection: connection closed"
         finally:
-            self._shut_down()
+            with self._lock:
+                self._shut = True
+                with contextlib.suppress(OSError):
+                    self.sock.close()
+            self._waker.close()
+            self._wake_reader.close()
         if not self._closed.is_set():
             self._on_closed(reason)
 
     def _read(self) -> str:
-        """Reads and delivers messages until the connection ends; why it ended."""
+        """Reads and delivers messages until the connection ends or the link's close time; why it ended."""
         buffer = bytearray()
-        while not self._closed.is_set():
+        while True:
+            with self._lock:
+                left = self._close_at - time.monotonic()
+            if left <= 0:
+                return "closed by the client"
             pending = isinstance(self.sock, ssl.SSLSocket) and self.sock.pending() > 0
             if not pending:
                 try:
-                    readable, _, _ = select.select([self.sock], [], [], POLL)
+                    readable, _, _ = select.select([self.sock, self._wake_reader], [], [], min(POLL, left))
                 except (OSError, ValueError):
                     return CLOSED_BY_SRS
-                if not readable:
+                if self._wake_reader in readable:
+                    with contextlib.suppress(OSError):
+                        self._wake_reader.recv(64)
+                if self.sock not in readable:
                     continue
             with self._lock:
                 try:
@@ -202,17 +242,3 @@ class StreamLink:
                     deliver(self._sink, raw, self)
             except OversizeMessageError:
                 return OVERSIZE
-        return CLOSED_BY_SRS
-
-    def _shut_down(self) -> None:
-        with self._lock:
-            self._shut = True
-            with contextlib.suppress(OSError):
-                self.sock.close()
-
-    def close(self) -> None:
-        """Stops reading (waits for the reader unless called from it) and closes the socket."""
-        self._closed.set()
-        if threading.current_thread() is not self._thread:
-            self._thread.join()
-        self._shut_down()

@@ -19,7 +19,7 @@ from .outcome import Listener
 from .request import RecordingRequest
 from .session import SessionHandle
 from .transactions import T1, TIMER_B, TRANSACTION_MEMORY, Handler
-from .transport import Link, UdpEndpoint
+from .transport import CONNECTION_LINGER, Link, UdpEndpoint
 
 
 class SiprecUserAgent:
@@ -28,12 +28,15 @@ class SiprecUserAgent:
     `invite_timeout` is Timer B (32 s as RFC 3261 has it; tests use ~2 s) and `t1` the first retransmission interval.
     `allow_any_host=True` lifts the loopback-only rule, for a user's own lab SRS: it must be asked for explicitly.
     TLS (`secure` or transport `tls`) uses `tls_context`; the default one does not verify the SRS's certificate,
-    because a lab SRS is usually self-signed; pass a verifying context to check it.
+    because a lab SRS is usually self-signed; pass a verifying context to check it. `connection_linger` is how long a
+    session's TCP or TLS connection stays open once the session is over, for the SRS to finish with it (0: closed at
+    once).
     """
 
     def __init__(self, *, allow_any_host: bool = False, invite_timeout: float = TIMER_B, t1: float = T1,
-                 tls_context: ssl.SSLContext | None = None) -> None:
+                 tls_context: ssl.SSLContext | None = None, connection_linger: float = CONNECTION_LINGER) -> None:
         self.allow_any_host = allow_any_host
+        self.connection_linger = connection_linger
         self.invite_timeout = invite_timeout
         self.t1 = t1
         if tls_context is None:
@@ -59,8 +62,8 @@ class SiprecUserAgent:
             if self._closed:
                 raise RuntimeError("the SIPREC user agent is closed")
             handle = SessionHandle(self, request, address, listener)
-            # Ended sessions are not kept: the list only serves close().
-            self._sessions = [s for s in self._sessions if not s._is_over()]
+            # Finished sessions are not kept: the list only serves close().
+            self._sessions = [s for s in self._sessions if not s._is_finished()]
             self._sessions.append(handle)
         handle._start()
         return handle

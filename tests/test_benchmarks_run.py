@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.siprec_fuzz import finding_cases
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,3 +50,15 @@ def test_the_http_client_benchmark_runs_and_compares_with_ours(tmp_path: Path) -
     assert clients["ours (requests on worker threads)"]["against_ours"] == 1.0
     assert all(r["cpu_per_start_s"] > 0 for r in report["results"])
     assert report["settings"]["workers"] == 64
+
+
+def test_the_siprec_fuzzer_runs_and_counts_its_cases(tmp_path: Path) -> None:
+    output = tmp_path / "fuzz.json"
+    result = subprocess.run([sys.executable, "-m", "benchmarks.fuzz_siprec", "--cases", "3", "--json", str(output)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(output.read_text())
+    # The findings of issue 23 point 2 are played first, then the generated cases.
+    assert report["counts"]["cases"] >= 3 + len(finding_cases())
+    assert report["failure"] is None
+    assert "every invariant held" in result.stdout

@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, seed, settings
@@ -66,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                                          "elapsed_s": elapsed, "counts": rig.counts,
                                          "failure": None if failure is None else str(failure)}, indent=2) + "\n")
     if failure is not None:
-        print(f"an invariant failed: {failure}", file=sys.stderr)
+        # With hypothesis's notes: the smallest failing case, and how to reproduce it.
+        print("an invariant failed: " + "".join(traceback.format_exception_only(failure)), file=sys.stderr)
         return 1
     print("every invariant held")
     return 0

@@ -19,7 +19,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message, render, take_message
+from pulumi_telnyx_siprec.emulator.sip.message import (
+    OversizeMessageError,
+    SipMessage,
+    parse_message,
+    render,
+    take_message,
+)
 from pulumi_telnyx_siprec.emulator.sip.recording_body import parse_multipart, parse_sdp
 
 SRS_TAG = "hostile-srs"
@@ -242,8 +248,12 @@ class HostileSrs:
                 peer.client_closed.set()
                 return
             buffer += chunk
-            while (data := take_message(buffer)) is not None:
-                self._take(data, peer)
+            try:
+                while (data := take_message(buffer)) is not None:
+                    self._take(data, peer)
+            except OversizeMessageError as err:  # the client sent what it would not accept itself
+                self.errors.append(AssertionError(f"the client sent a message over the limit: {err}"))
+                return
 
     def _take(self, data: bytes, peer: Peer) -> None:
         try:

@@ -10,6 +10,7 @@ Standard library only.
 from __future__ import annotations
 
 import contextlib
+import errno
 import select
 import socket
 import ssl
@@ -151,7 +152,11 @@ class StreamLink:
         self._thread.start()
 
     def send(self, data: bytes) -> None:
-        """Sends all of `data`; OSError when the connection is closed or the SRS does not read it in time."""
+        """Sends all of `data`; OSError when the connection is closed, the SRS does not read it in time, or it is
+        over `MAX_MESSAGE_BYTES` (what the client does not accept it does not send: an answer echoing a request of
+        nearly that size, say)."""
+        if len(data) > MAX_MESSAGE_BYTES:
+            raise OSError(errno.EMSGSIZE, f"a SIP message of {len(data)} bytes, over {MAX_MESSAGE_BYTES}: not sent")
         view = memoryview(data)
         deadline = time.monotonic() + SEND_LIMIT
         while view:

@@ -280,6 +280,30 @@ def test_a_finished_sessions_connection_is_closed_after_the_linger_and_close_wai
     assert (stopped.state, stopped.bye_code) == ("ended", 200)
 
 
+def test_a_bye_before_the_final_answer_gets_481_and_leaves_the_session_to_its_answer(agent: SiprecUserAgent) -> None:
+    def script(srs: HostileSrs, message: SipMessage, peer: Peer) -> None:
+        if not message.is_response and message.method == "INVITE" and len(srs.requests("INVITE")) == 1:
+            peer.send(answer(message, "180 Ringing"))
+            peer.send(in_dialog_request("BYE", message, 1))
+        elif message.is_response and message.cseq[1] == "BYE":
+            # Only once the BYE is answered does the SRS take the session.
+            extra, body = sdp_answer(srs.requests("INVITE")[0])
+            peer.send(answer(srs.requests("INVITE")[0], "200 OK", extra, body))
+        elif not message.is_response and message.method == "BYE":
+            peer.send(answer(message, "200 OK"))
+
+    with HostileSrs("udp", script) as srs:
+        handle = agent.start(recording_request(srs.port, track="inbound_track"))
+        outcome = handle.wait_established(WAIT)
+        stopped = handle.stop()
+        [bye_answer] = srs.responses("BYE")
+
+    # RFC 3261 section 15.1.2: no confirmed dialog before the 2xx is ACKed, so the BYE matches none.
+    assert bye_answer.status == 481
+    assert (outcome.state, outcome.final_code) == ("established", 200)
+    assert (stopped.state, stopped.ended_by, stopped.bye_code) == ("ended", "src", 200)
+
+
 # (b) CANCEL of a refresh re-INVITE
 
 

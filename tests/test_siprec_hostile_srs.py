@@ -29,6 +29,7 @@ from pulumi_telnyx_siprec.emulator.siprec.outcome import (
     MAX_PROVISIONAL_KEPT,
     MAX_TEXT_CHARS,
 )
+from pulumi_telnyx_siprec.emulator.siprec.progress import SessionProgress
 from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
 from tests.support.hostile_srs import (
     SRS_TAG,
@@ -565,3 +566,29 @@ def test_malformed_messages_are_refused_with_their_reason_and_call_id(change: tu
         parse_message(raw.replace(*change))
     assert str(refused.value).startswith(reason)
     assert refused.value.call_id == (None if b"Call-ID: c1" in change[0] else "c1")
+
+
+# Found by the fuzzer: a 2xx read before the connection closed, acted on after
+
+
+def test_a_2xx_handled_after_the_session_failed_leaves_it_failed() -> None:
+    """The reader queued a 200, then closed the connection (a message over the limit) and failed the session; the
+    control thread then took the queued 200. It made the failed session `established` again, for good."""
+    progress = SessionProgress(None, lambda: ())
+    progress.heard_provisional(183)
+    assert progress.fail(None, "transport error: the SRS closed the SIP connection")
+
+    assert progress.accept(200, "OK", []) == "given_up"
+    outcome = progress.snapshot()
+    assert (outcome.state, outcome.final_code, outcome.final_reason) == (
+        "failed", None, "transport error: the SRS closed the SIP connection")
+
+
+def test_a_2xx_after_stop_gave_up_is_recorded_on_the_cancelled_session() -> None:
+    progress = SessionProgress(None, lambda: ())
+    progress.request_stop()
+    assert progress.cancel_unanswered() == (False, True)
+    progress.finish("cancelled")
+
+    assert progress.accept(200, "OK", []) == "given_up"
+    assert (progress.snapshot().state, progress.snapshot().final_code) == ("cancelled", 200)

@@ -245,6 +245,10 @@ class Dialog:
         if self._stream_link is not None:
             self._stream_link.close(self._host.connection_linger)
 
+    def can_send(self) -> bool:
+        """Whether requests can still go out: over UDP always, over TCP or TLS while the connection is open."""
+        return self._stream_link is None or self._stream_link.is_open()
+
     def link_closed(self) -> bool:
         """Whether the session's own connection, if any, is closed (its reader done)."""
         return self._stream_link is None or not self._stream_link.is_alive()

@@ -123,8 +123,12 @@ class SessionProgress:
         self._setup_seconds = seconds
 
     def accept(self, code: int, reason: str, media: Sequence[AnsweredMedia]) -> Acceptance:
-        """Records the 2xx to the first INVITE; `established` unless a stop() came first."""
+        """Records the 2xx to the first INVITE; `established` unless a stop() came first, `given_up` when the session
+        is over already (a stop() that gave up waiting: the 2xx is recorded; a failure, such as the connection closing
+        while the 2xx waited to be read: it stays as it is)."""
         with self._lock:
+            if self._state != "cancelled" and self.ended.is_set():
+                return "given_up"
             self._answered = list(media[:MAX_ANSWERED_MEDIA])
             self._final_code, self._final_reason = code, clip(reason)
             if self._state == "cancelled":

@@ -180,12 +180,18 @@ class SessionHandle:
         media = self._media.answered(answer)
         acceptance = self._progress.accept(answer.status, answer.reason, media)
         if acceptance == "given_up":
-            # stop() stopped waiting for this answer: the session it accepts is ended at once.
-            self._progress.note(f"a {answer.status} arrived after stop() gave up waiting: ACKed and BYE sent")
+            # The session is over (stop() stopped waiting for this answer, or it failed): what it accepts ends at once.
+            state = self._progress.state
+            after = "stop() gave up waiting" if state == "cancelled" else f"the session {state}"
+            if not self._dialog.can_send():
+                self._progress.note(f"a {answer.status} arrived after {after}: ACKed, but the SIP connection is closed")
+                return
+            self._progress.note(f"a {answer.status} arrived after {after}: ACKed and BYE sent")
             self._bye(time.monotonic() + 2.0)
             return
-        if acceptance == "stopping":
-            # stop() is waiting for this answer and sends the BYE itself; no media meanwhile.
+        if acceptance == "stopping" or self._progress.ended.is_set():
+            # stop() is waiting for this answer and sends the BYE itself, or the SRS ended the session meanwhile
+            # (it closed the connection): no media.
             self._progress.final.set()
             return
         self._media.start(media)

@@ -188,8 +188,13 @@ class StreamLink:
             self.join()
 
     def is_alive(self) -> bool:
-        """Whether the reader still runs (the connection is open)."""
+        """Whether the reader still runs (the connection is open, or lingering)."""
         return self._thread.is_alive()
+
+    def is_open(self) -> bool:
+        """Whether messages can still be sent (neither closed nor closing)."""
+        with self._lock:
+            return not self._shut and not self._closed.is_set()
 
     def join(self) -> None:
         """Waits until the reader has closed the connection (unless called from the reader)."""

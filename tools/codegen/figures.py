@@ -48,7 +48,8 @@ def reliability_table() -> str:
         f"{2 * concurrent}/{2 * concurrent} succeeded ({concurrent} creates, {concurrent} deletes), 0 duplicates | "
         f"`{RELIABILITY} -k concurrent` |",
         f"| hostile SRS answers played through the emulator's SIPREC client per run, over UDP, TCP and TLS | "
-        f"{len(finding_cases()) + test_siprec_fuzz.CI_CASES} ({len(finding_cases())} from issue 23, "
+        f"{len(finding_cases()) + test_siprec_fuzz.CI_CASES} ({len(finding_cases())} explicit: issue 23's findings "
+        "and the fuzzer's, "
         f"{test_siprec_fuzz.CI_CASES} generated): no thread died, every session ended in a defined state within its "
         "bounds, the next session to a well-behaved SRS was established | "
         f"`{PYTEST} tests/test_siprec_fuzz.py`; thousands: `.venv/bin/python -m benchmarks.fuzz_siprec --cases 5000` |",

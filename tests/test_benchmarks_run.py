@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.siprec_fuzz import finding_cases
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -61,3 +63,15 @@ def test_the_emulator_memory_measurement_runs(tmp_path: Path) -> None:
     padded = report["sessions"]["60 KB undocumented fields"]
     assert (padded["sessions_kept"], padded["kept_of_100000_starts"]) == (5, 100_000)
     assert set(report["request_records"]) == {"typical", "60 KB of headers"}
+
+
+def test_the_siprec_fuzzer_runs_and_counts_its_cases(tmp_path: Path) -> None:
+    output = tmp_path / "fuzz.json"
+    result = subprocess.run([sys.executable, "-m", "benchmarks.fuzz_siprec", "--cases", "3", "--json", str(output)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(output.read_text())
+    # The findings of issue 23 point 2 are played first, then the generated cases.
+    assert report["counts"]["cases"] >= 3 + len(finding_cases())
+    assert report["failure"] is None
+    assert "every invariant held" in result.stdout

@@ -2,9 +2,17 @@
 
 Standard library only, no I/O.
 
-Sources: RFC 3261 sections 7.3.1 (header lists and folding), 7.3.3 (compact header names), 8.1.1.7 (branch starts
-with z9hG4bK), 8.2.6.2 (what a response echoes), 18.3 (Content-Length framing on streams; surplus octets of a
-datagram are discarded); RFC 5626 section 3.5.1 (CRLF keep-alives between messages on a stream).
+Whatever a peer sends, parsing either gives a message whose start line, CSeq and Content-Length are well-formed, or
+raises `MalformedMessageError` (a ValueError); it never raises anything else, and it reads numbers of any length
+without converting more digits than a bound needs. Bounds: a message is at most `MAX_MESSAGE_BYTES` octets and
+`MAX_HEADER_LINES` header lines.
+
+Sources: RFC 3261 sections 7.1 and 25.1 (Request-Line, Status-Line: `SIP/2.0 SP 3DIGIT SP Reason-Phrase`; DIGIT is
+ASCII 0-9), 7.3.1 (header lists, folding, and quoted strings with backslash escapes), 7.3.3 (compact header names),
+8.1.1.5 (the CSeq number is below 2**31), 8.1.1.7 (branch starts with z9hG4bK), 8.2.6.2 (what a response echoes),
+18.3 (Content-Length framing on streams; surplus octets of a datagram are discarded), 20.10 (header parameters of a
+name-addr follow its `>`; those of an addr-spec follow the URI); RFC 5626 section 3.5.1 (CRLF keep-alives between
+messages on a stream).
 """
 
 from __future__ import annotations
@@ -15,13 +23,62 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 MAX_MESSAGE_BYTES = 64 * 1024
-"""The largest header block or body accepted from a stream."""
+"""The largest SIP message accepted, over UDP (a datagram is at most 65,507 octets anyway) or a stream."""
+MAX_HEADER_LINES = 256
+"""The most header lines a message may have (folded lines count once)."""
+MAX_CSEQ = 2**31 - 1
+"""RFC 3261 section 8.1.1.5: a CSeq number is below 2**31."""
+QUOTE_CHARS = 60
+"""How much of a peer's text an error message quotes."""
+_TOKEN = r"[A-Za-z0-9.!%*_+`'~-]+"  # noqa: S105 - a grammar rule, not a password
+"""RFC 3261 section 25.1 `token`, which a method and a header name are."""
+_STATUS_LINE = re.compile(r"SIP/2\.0 ([1-6][0-9]{2})(?: (.*))?", re.ASCII | re.DOTALL)
+_REQUEST_LINE = re.compile(rf"({_TOKEN}) (\S+) SIP/2\.0", re.ASCII)
+_HEADER_NAME = re.compile(_TOKEN, re.ASCII)
+_KEEP_ALIVES = re.compile(rb"(?:\r\n)+")
 
 _COMPACT = {"v": "via", "f": "from", "t": "to", "i": "call-id", "m": "contact", "l": "content-length",
             "c": "content-type", "k": "supported", "x": "session-expires", "e": "content-encoding", "s": "subject",
             "o": "event", "r": "refer-to", "u": "allow-events", "a": "accept-contact", "b": "referred-by"}
 """RFC 3261 section 7.3.3 and later extensions' compact forms (x: RFC 4028)."""
 _LIST_HEADERS = frozenset({"via", "route", "record-route", "contact", "supported", "require", "allow"})
+_MANDATORY = ("via", "from", "to", "call-id", "cseq")
+"""RFC 3261 sections 8.1.1 and 8.2.6.2: every request carries these, and every response echoes them."""
+
+
+class MalformedMessageError(ValueError):
+    """What a peer sent is not a SIP message this parser accepts; `call_id` is its Call-ID when one could be read
+    (so that the session it belongs to can be told)."""
+
+    def __init__(self, reason: str, call_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.call_id = call_id
+
+
+class OversizeMessageError(ValueError):
+    """A stream carries a message over `MAX_MESSAGE_BYTES`: its framing cannot be trusted any more."""
+
+
+def decimal(text: str, ceiling: int) -> int | None:
+    """`text` as a decimal number of ASCII digits (RFC 3261 DIGIT: no sign, no other script's digits, any length),
+    capped at `ceiling`; None when it is not one. At most as many digits as `ceiling` has are converted, so a number
+    of any size is cheap and raises nothing."""
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    significant = text.lstrip("0") or "0"
+    if len(significant) > len(str(ceiling)):
+        return ceiling
+    return min(int(significant), ceiling)
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """`text`, cut to `limit` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[:limit] + "\u2026"
+
+
+def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
+    """`text` quoted for an error message or a note: its first `limit` characters, with an ellipsis when cut."""
+    return repr(text[:limit]) + ("\u2026" if len(text) > limit else "")
 
 
 @dataclass(frozen=True)
@@ -38,7 +95,9 @@ class SipMessage:
 
     @property
     def status(self) -> int:
-        return int(self.first_line.split(" ", 2)[1])
+        """The status code of a response (0 for a request, or a start line `parse_message` would refuse)."""
+        match = _STATUS_LINE.fullmatch(self.first_line)
+        return int(match.group(1)) if match else 0
 
     @property
     def reason(self) -> str:
@@ -68,64 +127,109 @@ class SipMessage:
 
     @property
     def cseq(self) -> tuple[int, str]:
-        number, _, method = (self.get("cseq") or "0 ?").partition(" ")
-        return int(number) if number.isdigit() else 0, method.strip()
+        """The CSeq number and method ((0, "") when malformed; `parse_message` refuses those)."""
+        return _read_cseq(self.get("cseq") or "") or (0, "")
 
     @property
     def branch(self) -> str:
         return header_parameter(self.get("via") or "", "branch") or ""
 
 
+def _read_cseq(value: str) -> tuple[int, str] | None:
+    """A CSeq value's number and method, or None when it is not `1*DIGIT LWS Method` below 2**31."""
+    number, _, method = value.strip().partition(" ")
+    parsed = decimal(number, MAX_CSEQ + 1)
+    method = method.strip()
+    if parsed is None or parsed > MAX_CSEQ or not _HEADER_NAME.fullmatch(method):
+        return None
+    return parsed, method
+
+
+def _split_outside(value: str, separator: str) -> tuple[list[str], bool]:
+    """Splits a header value at `separator` where it stands outside quoted strings (RFC 3261 section 25.1: a
+    backslash escapes the next character) and outside <URIs>; also whether a quoted string was left open."""
+    pieces: list[str] = []
+    current: list[str] = []
+    in_quotes = escaped = in_angle = False
+    for ch in value:
+        if in_quotes:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_quotes = False
+        elif ch == '"':
+            in_quotes = True
+        elif ch == "<":
+            in_angle = True
+        elif ch == ">":
+            in_angle = False
+        elif ch == separator and not in_angle:
+            pieces.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    pieces.append("".join(current))
+    return pieces, in_quotes
+
+
 def _split_list(value: str) -> list[str]:
     """Splits a header list at commas outside quotes and angle brackets (RFC 3261 section 7.3.1)."""
-    items: list[str] = []
-    current: list[str] = []
-    quoted = angle = False
-    for ch in value:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "<" and not quoted:
-            angle = True
-        elif ch == ">" and not quoted:
-            angle = False
-        if ch == "," and not quoted and not angle:
-            items.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    items.append("".join(current).strip())
-    return [item for item in items if item]
+    return [item.strip() for item in _split_outside(value, ",")[0] if item.strip()]
 
 
 def header_parameter(value: str, name: str) -> str | None:
-    """A `;name=value` parameter of a header value, outside its <URI>."""
-    outside = value.rsplit(">", 1)[-1] if ">" in value else value
-    for piece in outside.split(";")[1:]:
+    """A `;name=value` header parameter (name case-insensitive): one outside the <URI> and outside quoted strings
+    (RFC 3261 section 20.10). None when absent, or when a quoted string is left open (the value is malformed)."""
+    pieces, unterminated = _split_outside(value, ";")
+    if unterminated:
+        return None
+    for piece in pieces[1:]:
         key, _, found = piece.partition("=")
-        if key.strip().lower() == name:
+        if key.strip().lower() == name.lower():
             return found.strip()
     return None
 
 
 def uri_of(value: str) -> str:
-    """The URI in a name-addr (`"x" <sip:...>;p`) or addr-spec (`sip:...;p`) header value."""
-    if "<" in value and ">" in value:
-        return value[value.index("<") + 1:value.index(">")]
+    """The URI in a name-addr (`"x" <sip:...>;p`) or addr-spec (`sip:...;p`) header value; "" when a `<` opens
+    no URI (`<` without its `>`). A display name's quoted text is skipped, whatever it holds."""
+    in_quotes = escaped = False
+    for index, ch in enumerate(value):
+        if in_quotes:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_quotes = False
+        elif ch == '"':
+            in_quotes = True
+        elif ch == "<":
+            end = value.find(">", index + 1)
+            return value[index + 1:end].strip() if end >= 0 else ""
+    if in_quotes:
+        return ""
     return value.split(";", 1)[0].strip()
 
 
 def parse_message(data: bytes) -> SipMessage:
-    """A SIP message from one datagram or one framed stream message; ValueError when it is not one."""
+    """A SIP message from one datagram or one framed stream message; MalformedMessageError (a ValueError) when it is
+    not one: no end of headers, a start line that is neither a Request-Line nor a Status-Line, a header line without
+    a name, one of Via, From, To, Call-ID and CSeq missing or empty, a malformed CSeq or Content-Length, a body
+    shorter than its Content-Length, or over the bounds."""
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise MalformedMessageError(f"over {MAX_MESSAGE_BYTES} bytes")
     head, separator, body = data.partition(b"\r\n\r\n")
     if not separator:
         head, separator, body = data.partition(b"\n\n")
     if not separator:
-        raise ValueError("no end of headers")
+        raise MalformedMessageError("no end of headers")
     lines = head.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
     first = lines[0].strip()
-    if not (first.startswith("SIP/2.0 ") and first[8:11].isdigit()) and not first.endswith(" SIP/2.0"):
-        raise ValueError(f"not a SIP start line: {first[:80]!r}")
     headers: list[tuple[str, str]] = []
+    problem: str | None = None
     for line in lines[1:]:
         if line[:1] in (" ", "\t") and headers:
             # Folded continuation line (RFC 3261 section 7.3.1).
@@ -133,35 +237,60 @@ def parse_message(data: bytes) -> SipMessage:
             headers[-1] = (name, f"{value} {line.strip()}")
             continue
         name, colon, value = line.partition(":")
-        if not colon:
-            raise ValueError(f"malformed header line: {line[:80]!r}")
         key = name.strip().lower()
+        if not colon or not _HEADER_NAME.fullmatch(key):
+            problem = problem or f"malformed header line: {quoted(line)}"
+            continue
         headers.append((_COMPACT.get(key, key), value.strip()))
     message = SipMessage(first, tuple(headers), body)
-    length = message.get("content-length")
-    if length is not None:
-        if not length.isdigit() or int(length) > len(body):
-            raise ValueError("body shorter than Content-Length")
-        # RFC 3261 section 18.3: octets past Content-Length in a datagram are discarded.
-        message = SipMessage(first, tuple(headers), body[:int(length)])
+    problem = problem or _start_line_problem(first)
+    if problem is None and len(headers) > MAX_HEADER_LINES:
+        problem = f"more than {MAX_HEADER_LINES} header lines"
+    if problem is None:
+        missing = [name for name in _MANDATORY if not message.get(name)]
+        if missing:
+            problem = f"no {', '.join(missing)}"
+    cseq = message.get("cseq")
+    if problem is None and cseq is not None and _read_cseq(cseq) is None:
+        problem = f"CSeq is not a number below 2**31 and a method: {quoted(cseq)}"
+    length_text = message.get("content-length")
+    if problem is None and length_text is not None:
+        length = decimal(length_text, MAX_MESSAGE_BYTES + 1)
+        if length is None:
+            problem = f"Content-Length is not a number: {quoted(length_text)}"
+        elif length > len(body):
+            problem = "body shorter than Content-Length"
+        else:
+            # RFC 3261 section 18.3: octets past Content-Length in a datagram are discarded.
+            message = SipMessage(first, tuple(headers), body[:length])
+    if problem is not None:
+        raise MalformedMessageError(problem, message.get("call-id") or None)
     return message
 
 
+def _start_line_problem(first: str) -> str | None:
+    if first.startswith("SIP/"):
+        return None if _STATUS_LINE.fullmatch(first) else f"not a SIP status line: {quoted(first)}"
+    return None if _REQUEST_LINE.fullmatch(first) else f"not a SIP start line: {quoted(first)}"
+
+
 def take_message(buffer: bytearray) -> bytes | None:
-    """Takes one complete message off a stream buffer (RFC 3261 section 18.3: Content-Length is mandatory there)."""
-    # Keep-alive CRLFs between messages (RFC 5626 section 3.5.1) are not messages.
-    while buffer[:2] == b"\r\n":
-        del buffer[:2]
-    end = buffer.find(b"\r\n\r\n")
+    """Takes one complete message off a stream buffer (RFC 3261 section 18.3: Content-Length is mandatory there);
+    None until one is complete. OversizeMessageError when the message under way is over `MAX_MESSAGE_BYTES`."""
+    # Keep-alive CRLFs between messages (RFC 5626 section 3.5.1) are not messages (taken off at once: any number).
+    keep_alives = _KEEP_ALIVES.match(buffer)
+    if keep_alives is not None and keep_alives.end():
+        del buffer[:keep_alives.end()]
+    end = buffer.find(b"\r\n\r\n", 0, MAX_MESSAGE_BYTES + 4)
     if end < 0:
         if len(buffer) > MAX_MESSAGE_BYTES:
-            raise ValueError("SIP headers longer than the limit")
+            raise OversizeMessageError(f"SIP headers over {MAX_MESSAGE_BYTES} bytes")
         return None
-    match = re.search(rb"(?im)^(?:content-length|l)[ \t]*:[ \t]*(\d+)[ \t]*\r?$", bytes(buffer[:end + 2]))
-    length = int(match.group(1)) if match else 0
-    if length > MAX_MESSAGE_BYTES:
-        raise ValueError("SIP body longer than the limit")
+    match = re.search(rb"(?im)^(?:content-length|l)[ \t]*:[ \t]*([0-9]+)[ \t]*\r?$", bytes(buffer[:end + 2]))
+    length = (decimal(match.group(1).decode(), MAX_MESSAGE_BYTES + 1) or 0) if match else 0
     total = end + 4 + length
+    if total > MAX_MESSAGE_BYTES:
+        raise OversizeMessageError(f"SIP message over {MAX_MESSAGE_BYTES} bytes")
     if len(buffer) < total:
         return None
     message = bytes(buffer[:total])

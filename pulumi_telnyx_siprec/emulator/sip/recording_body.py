@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from .message import decimal, quoted
+
 RECORDING_NAMESPACE = "urn:ietf:params:xml:ns:recording:1"
 """RFC 7865's namespace for `application/rs-metadata+xml`."""
 EXTENSION_NAMESPACE = "urn:x-pulumi-telnyx-siprec:extension:1"
@@ -165,8 +167,12 @@ class _MediaBuilder:
     crypto: list[str] = field(default_factory=list)
 
 
+MAX_PORT = 65535
+
+
 def parse_sdp(text: str) -> list[SdpMedia]:
-    """The m-lines of an SDP (offer or answer); ValueError when a line is malformed."""
+    """The m-lines of an SDP (offer or answer); ValueError when a line is malformed (an m-line's port is ASCII
+    digits, 0 to 65535, RFC 4566 section 5.14), quoting at most a few dozen characters of it."""
     session_address: str | None = None
     session_direction = "sendrecv"
     media: list[_MediaBuilder] = []
@@ -175,18 +181,20 @@ def parse_sdp(text: str) -> list[SdpMedia]:
         if not line:
             continue
         if len(line) < 2 or line[1] != "=":
-            raise ValueError(f"not an SDP line: {line!r}")
+            raise ValueError(f"not an SDP line: {quoted(line)}")
         kind, value = line[0], line[2:]
         current = media[-1] if media else None
         if kind == "m":
             parts = value.split()
-            if len(parts) < 4 or not parts[1].split("/")[0].isdigit():
-                raise ValueError(f"malformed m-line: {line!r}")
-            media.append(_MediaBuilder(parts[0], int(parts[1].split("/")[0]), parts[2], tuple(parts[3:])))
+            port_text, slash, count = parts[1].partition("/") if len(parts) >= 4 else ("", "", "")
+            port = decimal(port_text, MAX_PORT + 1)
+            if port is None or port > MAX_PORT or (slash and decimal(count, MAX_PORT) is None):
+                raise ValueError(f"malformed m-line: {quoted(line)}")
+            media.append(_MediaBuilder(parts[0], port, parts[2], tuple(parts[3:])))
         elif kind == "c":
             parts = value.split()
             if len(parts) != 3:
-                raise ValueError(f"malformed c-line: {line!r}")
+                raise ValueError(f"malformed c-line: {quoted(line)}")
             # A multicast address may carry /ttl; only the address matters here.
             connection = parts[2].split("/")[0]
             if current is None:
@@ -355,7 +363,7 @@ def parse_multipart(content_type: str, body: bytes) -> list[BodyPart]:
     """The parts of a multipart body (RFC 2046 section 5.1.1); ValueError when it is not one."""
     kind, _, parameters = content_type.partition(";")
     if not kind.strip().lower().startswith("multipart/"):
-        raise ValueError(f"not a multipart content type: {content_type!r}")
+        raise ValueError(f"not a multipart content type: {quoted(content_type)}")
     match = re.search(r'boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))', parameters, re.IGNORECASE)
     if not match:
         raise ValueError("multipart content type without a boundary")

@@ -8,13 +8,17 @@ refreshes while it lives, BYE on stop.
         ...
         handle.stop()                # RTP stops, BYE goes out, its 200 is awaited briefly
 
+Hostile SRSs: whatever an SRS sends, every thread of the user agent lives on, every session ends in a defined state
+that says why, and what a session keeps of the SRS's messages is bounded (see `outcome`, `..sip.message`).
+
 Standard library only. Network rule (`addresses`): unless built with `allow_any_host=True` (a user's own lab,
 explicitly), every SIP and RTP packet goes to loopback addresses only.
 
 The modules, each with one job, in import order (each imports only those before it, and `..sip`):
 - `addresses`: the loopback-only rule. `request`: what a session is asked to record, and its INVITE's body.
-  `outcome`: what a session reports. `transport`: where SIP messages travel (UDP endpoint, TCP/TLS links).
-  `rtp`: tone frames and an RTP sender thread.
+  `outcome`: what a session reports, and the bounds of what it keeps. `unexpected`: how a thread reports a bug and
+  lives on. `transport`: where SIP messages travel (UDP endpoint, TCP/TLS links). `rtp`: tone frames and an RTP
+  sender thread (with a send hook for a future SRTP protector).
 - `transactions`: RFC 3261 client transactions and their timers. `progress`: a session's state machine and record.
 - `dialog`: the SIP dialog and the requests it sends. `media`: the session's RTP sockets and senders.
 - `refresh`: the RFC 4028 session timer's re-INVITEs.

@@ -4,9 +4,15 @@ and ACKs it sends (INVITE, re-INVITE, ACK, CANCEL, BYE) through the client trans
 Sources:
 - RFC 7866 section 6.1.1: the SRC puts `siprec` in `Require` and the `+sip.src` feature tag on its Contact.
 - RFC 3261: section 12 (dialog identifiers; 12.1.2: the route set is the Record-Route list reversed), 13.2.2.4 (the
-  ACK of a 2xx is its own transaction, to the remote target), 17.1.1.3 (the ACK of a non-2xx belongs to the INVITE's
-  transaction: same Request-URI, branch and Call-ID), 9.1 (CANCEL, same branch), 15.1 (BYE).
+  ACK of a 2xx is its own transaction, to the remote target, with the INVITE's CSeq number; every retransmission of
+  the 2xx gets it again), 17.1.1.3 (the ACK of a non-2xx belongs to the INVITE's transaction: same Request-URI,
+  branch, Call-ID, CSeq number and Route), 9.1 (CANCEL: the Request-URI, Call-ID, From, To, CSeq number, top Via and
+  Route of the INVITE it cancels), 15.1 (BYE).
 - RFC 3581: `rport` in Via.
+
+Each INVITE the dialog sends (the first, and every refresh) is a `SentInvite`: its CANCEL and its ACKs are built from
+it, and ACKs sent are kept per INVITE (the last `MAX_ACKS_KEPT`). What the dialog keeps of the SRS's messages is the
+tag, Contact URI and Record-Route list of one 2xx: at most one message (`MAX_MESSAGE_BYTES`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,9 @@ import secrets
 import socket
 import ssl
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..sip.message import (
@@ -24,18 +32,20 @@ from ..sip.message import (
     host_in_uri,
     new_branch,
     new_tag,
-    parse_message,
     render,
     response_to,
     uri_of,
 )
 from .request import RecordingRequest
 from .transactions import InviteResult, StopStep, TransactionLayer, invite_transaction, non_invite_transaction
-from .transport import Link, StreamLink, UdpEndpoint
+from .transport import Link, MessageSink, StreamLink, UdpEndpoint
 
 USER_AGENT = "pulumi-telnyx-siprec-emulator"
 ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE"
 SRC_USER = "telnyx-siprec-src"
+MAX_ACKS_KEPT = 8
+"""ACKs kept to answer retransmitted final answers: those of the last few INVITEs (a 2xx is retransmitted for 32 s
+at most, RFC 3261 section 13.3.1.4; a refresh comes every 45 s at the least with Telnyx's minimum of 90)."""
 
 
 def respond(request: SipMessage, code: int, reason: str, extra: Sequence[tuple[str, str]] = (),
@@ -44,16 +54,29 @@ def respond(request: SipMessage, code: int, reason: str, extra: Sequence[tuple[s
     return response_to(request, code, reason, [*extra, ("User-Agent", USER_AGENT)], body)
 
 
-class DialogHost(TransactionLayer, Protocol):
+@dataclass(frozen=True)
+class SentInvite:
+    """An INVITE the dialog sent, and what its CANCEL and its ACKs must repeat of it."""
+
+    data: bytes
+    branch: str
+    request_uri: str
+    cseq: int
+    to: str
+    routes: tuple[str, ...]
+    first: bool
+    """The dialog-creating INVITE (a refresh otherwise)."""
+
+
+class DialogHost(TransactionLayer, MessageSink, Protocol):
     """What a dialog needs of its user agent: addresses, the shared UDP endpoint, TLS, and where messages go."""
 
     tls_context: ssl.SSLContext
+    connection_linger: float
 
     def _local_address_for(self, destination: tuple[str, int], family: socket.AddressFamily) -> str: ...
 
     def _udp_endpoint(self, family: socket.AddressFamily) -> UdpEndpoint: ...
-
-    def _on_message(self, message: SipMessage, link: Link) -> None: ...
 
 
 class Dialog:
@@ -84,16 +107,20 @@ class Dialog:
         self._from = ""
         self._to = ""
         self._contact = ""
-        self._acks: dict[int, bytes] = {}
-        """The ACK sent for each CSeq's 2xx, sent again when that 2xx is retransmitted."""
-        self._ack_non_2xx: bytes | None = None
-        self._cancel_sent = False
-        self.invite: bytes = b""
+        self._acks: OrderedDict[str, bytes] = OrderedDict()
+        """The ACK sent for each INVITE's final answer (by branch), sent again when that answer is retransmitted."""
+        self._bye_answered = False
+        self.first: SentInvite | None = None
+        """The dialog-creating INVITE (None until built)."""
+
+    @property
+    def invite(self) -> bytes:
         """The INVITE as first sent (empty until built)."""
+        return self.first.data if self.first is not None else b""
 
     # Setting up
 
-    def connect(self, on_closed: Callable[[], None]) -> socket.AddressFamily:
+    def connect(self, on_closed: Callable[[str], None]) -> socket.AddressFamily:
         """Picks the local address and opens the link to the SRS: the shared UDP endpoint, or a TCP or TLS connection
         of its own (`on_closed` is told when the SRS closes it). The address family of both ends."""
         host = self._host
@@ -106,16 +133,19 @@ class Dialog:
             self._link = endpoint.link(self._srs)
         else:
             sock = socket.create_connection(self._srs, timeout=min(host.invite_timeout, 10.0))
+            # Each SIP message goes out whole at once: Nagle's algorithm would hold a request back until the SRS ACKs
+            # the one before (an ACK, then a BYE), which its delayed ACK puts off by some 40 ms.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if transport == "tls":
                 # The configured name, for a verifying context (SNI, and the certificate's name or IP address).
                 sock = host.tls_context.wrap_socket(sock, server_hostname=self._request.srs_host.strip("[]"))
             self._local_port = sock.getsockname()[1]
-            self._stream_link = StreamLink(sock, host._on_message, on_closed)
+            self._stream_link = StreamLink(sock, host, on_closed)
             self._link = self._stream_link
         return family
 
-    def initial_invite(self, content_type: str, body: bytes, timer_headers: Sequence[tuple[str, str]]) -> bytes:
-        """Builds the recording-session INVITE (kept as `invite`) once connected."""
+    def initial_invite(self, content_type: str, body: bytes, timer_headers: Sequence[tuple[str, str]]) -> SentInvite:
+        """Builds the recording-session INVITE (kept as `first`) once connected."""
         request = self._request
         transport = request.signalling
         local = host_in_uri(self.local_address)
@@ -139,71 +169,65 @@ class Dialog:
             # Telnyx: custom parameters travel as SIP headers unless include_metadata_custom_headers.
             headers += list(request.custom_headers)
         headers.append(("Content-Type", content_type))
-        self.invite = render(f"INVITE {self._request_uri} SIP/2.0", headers, body)
-        return self.invite
+        data = render(f"INVITE {self._request_uri} SIP/2.0", headers, body)
+        self.first = SentInvite(data, self.invite_branch, self._request_uri, self._cseq, self._to, (), first=True)
+        return self.first
 
     # Requests
 
-    def invite_transaction(self, invite: bytes, branch: str, *, stop_step: Callable[[], StopStep],
+    def invite_transaction(self, sent: SentInvite, *, stop_step: Callable[[], StopStep],
                            on_provisional: Callable[[int], None]) -> InviteResult:
         """Runs an INVITE's client transaction on this dialog's link (the caller ACKs its final answer)."""
         link = self._link
         assert link is not None
-        return invite_transaction(self._host, link, invite, branch, send=self.send, stop_step=stop_step,
-                                  on_provisional=on_provisional, cancel=lambda: self.cancel(branch),
-                                  late_answer=self._late_answer)
+        return invite_transaction(self._host, link, sent.data, sent.branch, send=self.send, stop_step=stop_step,
+                                  on_provisional=on_provisional, cancel=lambda: self.cancel(sent),
+                                  late_answer=lambda answer: self._late_answer(answer, sent))
 
     def learn(self, answer: SipMessage) -> None:
         """Takes the dialog's remote side from the first INVITE's 2xx: its tag, target and route set."""
         with self._lock:
             self._remote_tag = header_parameter(answer.get("to") or "", "tag")
-            contact = answer.get("contact")
-            self._remote_target = uri_of(contact) if contact else self._request_uri
+            # An unusable Contact (none, or no URI in it) leaves the SRS's address as the target.
+            self._remote_target = uri_of(answer.get("contact") or "") or self._request_uri
             # RFC 3261 section 12.1.2: the UAC's route set is the Record-Route list reversed.
             self._route_set = list(reversed(answer.values("record-route")))
 
-    def ack(self, answer: SipMessage, invite: bytes, branch: str) -> None:
-        """ACKs the final answer to `invite`: a 2xx in a transaction of its own, anything else in the INVITE's."""
-        if 200 <= answer.status < 300:
-            cseq = answer.cseq[0]
-            ack = render(f"ACK {self._remote_target} SIP/2.0",
-                         self._headers(new_branch(), cseq, "ACK", to=answer.get("to") or self._to))
-            with self._lock:
-                self._acks[cseq] = ack
-            self.send(ack)
-            return
-        self._ack_non_2xx = self._ack_for_non_2xx(answer, invite, branch)
-        self.send(self._ack_non_2xx)
+    def ack(self, answer: SipMessage, sent: SentInvite) -> None:
+        """ACKs the final answer to `sent`: a 2xx in a transaction of its own, anything else in the INVITE's."""
+        ack = self._ack_for_2xx(answer, sent) if 200 <= answer.status < 300 else self._ack_for_non_2xx(answer, sent)
+        self._keep_ack(sent.branch, ack)
+        self.send(ack)
 
-    def re_invite(self, sdp: str, timer_headers: Sequence[tuple[str, str]]) -> tuple[bytes, str]:
-        """A re-INVITE of the dialog with the same offer (a session refresh), and its branch."""
-        with self._lock:
-            self._cseq += 1
-            cseq = self._cseq
+    def re_invite(self, sdp: str, timer_headers: Sequence[tuple[str, str]]) -> SentInvite:
+        """A re-INVITE of the dialog with the same offer (a session refresh)."""
+        cseq = self._next_cseq()
         branch = new_branch()
-        headers = [*self._headers(branch, cseq, "INVITE", to=self._to_with_tag()), ("Contact", self._contact),
+        to = self._to_with_tag()
+        target = self._target()
+        headers = [*self._headers(branch, cseq, "INVITE", to=to), ("Contact", self._contact),
                    ("Allow", ALLOW), *timer_headers, ("User-Agent", USER_AGENT), ("Content-Type", "application/sdp")]
-        return render(f"INVITE {self._remote_target} SIP/2.0", headers, sdp.encode()), branch
-
-    def cancel(self, branch: str) -> None:
-        """CANCELs the INVITE of `branch` (once per dialog)."""
+        data = render(f"INVITE {target} SIP/2.0", headers, sdp.encode())
         with self._lock:
-            if self._cancel_sent:
-                return
-            self._cancel_sent = True
-        headers = [(name, value) for name, value in self._headers(branch, 1, "CANCEL", to=self._to)]
-        self.send(render(f"CANCEL {self._request_uri} SIP/2.0", [*headers, ("User-Agent", USER_AGENT)]))
+            routes = tuple(self._route_set)
+        return SentInvite(data, branch, target, cseq, to, routes, first=False)
+
+    def cancel(self, sent: SentInvite) -> None:
+        """CANCELs the INVITE `sent` (RFC 3261 section 9.1: its Request-URI, Call-ID, From, To, CSeq number, top Via
+        and Route)."""
+        headers = self._headers(sent.branch, sent.cseq, "CANCEL", to=sent.to, routes=sent.routes)
+        self.send(render(f"CANCEL {sent.request_uri} SIP/2.0", [*headers, ("User-Agent", USER_AGENT)]))
 
     def bye(self, deadline: float) -> int | None:
         """Sends BYE and waits for its final answer until `deadline`; that answer's code, or None."""
-        with self._lock:
-            self._cseq += 1
-            cseq = self._cseq
         branch = new_branch()
-        bye = render(f"BYE {self._remote_target} SIP/2.0",
-                     [*self._headers(branch, cseq, "BYE", to=self._to_with_tag()), ("User-Agent", USER_AGENT)])
-        answer = non_invite_transaction(self._host, self._link, bye, branch, "BYE", deadline, self.send)
-        return answer.status if answer is not None else None
+        answer = non_invite_transaction(self._host, self._link, self._bye_request(branch), branch, "BYE", deadline,
+                                        self.send)
+        if answer is None:
+            return None
+        with self._lock:
+            self._bye_answered = True
+        return answer.status
 
     def send(self, data: bytes) -> None:
         """Sends on the dialog's link; a failure is noted, not raised (retransmissions and timers cover it)."""
@@ -216,9 +240,30 @@ class Dialog:
             self._note(f"send failed: {type(err).__name__}: {err}")
 
     def close_link(self) -> None:
-        """Closes the session's own TCP or TLS connection, if it has one (the UDP endpoint is shared)."""
+        """Closes the session's own TCP or TLS connection, if it has one (the UDP endpoint is shared), once the
+        user agent's `connection_linger` has passed; returns at once."""
         if self._stream_link is not None:
-            self._stream_link.close()
+            self._stream_link.close(self._host.connection_linger)
+
+    def can_send(self) -> bool:
+        """Whether requests can still go out: over UDP always, over TCP or TLS while the connection is open."""
+        return self._stream_link is None or self._stream_link.is_open()
+
+    def link_closed(self) -> bool:
+        """Whether the session's own connection, if any, is closed (its reader done)."""
+        return self._stream_link is None or not self._stream_link.is_alive()
+
+    def join_link(self) -> None:
+        """Waits until the session's own connection, if any, is closed."""
+        if self._stream_link is not None:
+            self._stream_link.join()
+
+    def reply(self, link: Link, request: SipMessage, data: bytes) -> None:
+        """Sends an answer to a request of the SRS; a failure is noted, not raised (the SRS retransmits over UDP)."""
+        try:
+            link.send(data)
+        except OSError as err:
+            self._note(f"could not answer the SRS's {request.method}: {type(err).__name__}: {err}")
 
     # Incoming (from a transport thread)
 
@@ -230,59 +275,108 @@ class Dialog:
         if method == "INVITE":
             # A re-INVITE from the SRS (its own refresh, say): the same streams, as before.
             extra = [("Contact", self._contact), ("Content-Type", "application/sdp")]
-            link.send(respond(request, 200, "OK", extra, sdp.encode()))
+            self.reply(link, request, respond(request, 200, "OK", extra, sdp.encode()))
             return
         if method in ("OPTIONS", "UPDATE", "INFO"):
-            link.send(respond(request, 200, "OK", [("Allow", ALLOW)]))
+            self.reply(link, request, respond(request, 200, "OK", [("Allow", ALLOW)]))
             return
-        link.send(respond(request, 405, "Method Not Allowed", [("Allow", ALLOW)]))
+        self.reply(link, request, respond(request, 405, "Method Not Allowed", [("Allow", ALLOW)]))
 
-    def _late_answer(self, answer: SipMessage) -> None:
-        """A final answer retransmitted after the transaction ended: ACK again (RFC 3261 sections 13.2.2.4, 17.1.1.2),
-        and end a 2xx that arrives after we gave up (Timer B or stop) at once."""
-        if 200 <= answer.status < 300:
-            gave_up = self._gave_up()
-            with self._lock:
-                ack = self._acks.get(answer.cseq[0])
-            if ack is not None:
-                self.send(ack)
-            elif gave_up:
-                self._end_late_2xx(answer)
-        elif answer.status >= 300 and self._ack_non_2xx is not None:
-            self.send(self._ack_non_2xx)
-        elif answer.status >= 300:
-            self._ack_non_2xx = self._ack_for_non_2xx(answer, self.invite, answer.branch)
-            self.send(self._ack_non_2xx)
+    def _late_answer(self, answer: SipMessage, sent: SentInvite) -> None:
+        """A final answer to `sent` after its transaction ended: the ACK again when it was ACKed (RFC 3261 sections
+        13.2.2.4, 17.1.1.2); else, when the transaction was given up before its answer (Timer B, or a stop), that
+        answer's ACK, and a 2xx's session ended at once (a BYE)."""
+        if answer.status < 200:
+            return
+        with self._lock:
+            ack = self._acks.get(sent.branch)
+        if ack is not None:
+            self.send(ack)
+            return
+        if answer.status >= 300:
+            self.ack(answer, sent)
+        elif sent.first:
+            # Without a stored ACK and not given up: the 2xx raced the transaction's own ACK, which answers it.
+            if self._gave_up():
+                self._end_late_2xx(answer, sent)
+        else:
+            self._end_late_refresh_2xx(answer, sent)
 
-    def _end_late_2xx(self, answer: SipMessage) -> None:
-        contact = answer.get("contact")
-        target = uri_of(contact) if contact else self._request_uri
+    def _end_late_2xx(self, answer: SipMessage, sent: SentInvite) -> None:
+        """ACK and BYE for a 2xx to the first INVITE that came after the session gave up: to the dialog it would
+        have created (its Contact, To and Record-Route)."""
+        target = uri_of(answer.get("contact") or "") or self._request_uri
         to = answer.get("to") or self._to
-        ack = render(f"ACK {target} SIP/2.0", self._headers(new_branch(), answer.cseq[0], "ACK", to=to))
-        bye = render(f"BYE {target} SIP/2.0", self._headers(new_branch(), answer.cseq[0] + 1, "BYE", to=to))
+        routes = tuple(reversed(answer.values("record-route")))
+        ack = render(f"ACK {target} SIP/2.0", self._headers(new_branch(), sent.cseq, "ACK", to=to, routes=routes))
+        bye = render(f"BYE {target} SIP/2.0",
+                     self._headers(new_branch(), self._next_cseq(), "BYE", to=to, routes=routes))
+        self._keep_ack(sent.branch, ack)
         self.send(ack)
         self.send(bye)
         self._note(f"a {answer.status} arrived after the session was given up: ACKed and BYE sent")
 
+    def _end_late_refresh_2xx(self, answer: SipMessage, sent: SentInvite) -> None:
+        """ACK for a 2xx to a refresh the session abandoned when it stopped; a BYE too when no BYE of ours has been
+        answered (the SRS may still hold the session)."""
+        self.ack(answer, sent)
+        with self._lock:
+            bye_needed = not self._bye_answered
+        if bye_needed:
+            self.send(self._bye_request(new_branch()))
+        self._note(f"a {answer.status} to an abandoned session refresh arrived: ACKed"
+                   + (" and BYE sent" if bye_needed else ""))
+
     # Building
 
-    def _ack_for_non_2xx(self, answer: SipMessage, invite: bytes, branch: str) -> bytes:
-        # RFC 3261 section 17.1.1.3: same Request-URI, top Via (branch) and Call-ID as the INVITE, the answer's To.
-        cseq = int(parse_message(invite).cseq[0])
-        headers = self._headers(branch, cseq, "ACK", to=answer.get("to") or self._to)
-        return render(f"ACK {parse_message(invite).first_line.split(' ')[1]} SIP/2.0", headers)
+    def _ack_for_2xx(self, answer: SipMessage, sent: SentInvite) -> bytes:
+        # RFC 3261 section 13.2.2.4: a request of the dialog (remote target, route set) with the INVITE's CSeq number.
+        return render(f"ACK {self._target()} SIP/2.0",
+                      self._headers(new_branch(), sent.cseq, "ACK", to=answer.get("to") or sent.to))
+
+    def _ack_for_non_2xx(self, answer: SipMessage, sent: SentInvite) -> bytes:
+        # RFC 3261 section 17.1.1.3: the INVITE's Request-URI, top Via (branch), Call-ID, CSeq number and Route; the
+        # answer's To.
+        headers = self._headers(sent.branch, sent.cseq, "ACK", to=answer.get("to") or sent.to, routes=sent.routes)
+        return render(f"ACK {sent.request_uri} SIP/2.0", headers)
+
+    def _bye_request(self, branch: str) -> bytes:
+        return render(f"BYE {self._target()} SIP/2.0",
+                      [*self._headers(branch, self._next_cseq(), "BYE", to=self._to_with_tag()),
+                       ("User-Agent", USER_AGENT)])
+
+    def _keep_ack(self, branch: str, ack: bytes) -> None:
+        with self._lock:
+            self._acks[branch] = ack
+            self._acks.move_to_end(branch)
+            while len(self._acks) > MAX_ACKS_KEPT:
+                self._acks.popitem(last=False)
+
+    def _next_cseq(self) -> int:
+        with self._lock:
+            self._cseq += 1
+            return self._cseq
+
+    def _target(self) -> str:
+        with self._lock:
+            return self._remote_target or self._request_uri
 
     def _to_with_tag(self) -> str:
         return f"{self._to};tag={self._remote_tag}" if self._remote_tag else self._to
 
-    def _headers(self, branch: str, cseq: int, method: str, to: str) -> list[tuple[str, str]]:
+    def _headers(self, branch: str, cseq: int, method: str, to: str,
+                 routes: Sequence[str] | None = None) -> list[tuple[str, str]]:
+        """The headers every request of the dialog starts with; `routes` the route set (the dialog's by default)."""
         transport = self._request.signalling.upper()
+        if routes is None:
+            with self._lock:
+                routes = list(self._route_set)
         return [
             # RFC 3581: rport asks the SRS to answer to the port the request came from.
             ("Via", f"SIP/2.0/{transport} {host_in_uri(self.local_address)}:{self._local_port}"
                     f";branch={branch};rport"),
             ("Max-Forwards", "70"),
-            *(("Route", route) for route in self._route_set),
+            *(("Route", route) for route in routes),
             ("From", self._from),
             ("To", to),
             ("Call-ID", self.call_id),

@@ -1,6 +1,7 @@
 """One session's media: an RTP socket per forwarded stream (what the SDP offer names), and once the SRS has answered,
 an RTP sender to each stream it accepted (RFC 7866 section 8: plain RTP per stream; RFC 3264: the answer's m-lines
-come in the order of the offer's)."""
+come in the order of the offer's). Of the answer it keeps the first `MAX_ANSWERED_MEDIA` m-lines, their label and
+address cut to `MAX_TEXT_CHARS`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Callable, Sequence
 from ..sip.message import SipMessage
 from ..sip.recording_body import forwarded_streams, parse_multipart, parse_sdp, sdp_offer
 from .addresses import HostNotAllowedError, resolve_host
-from .outcome import AnsweredMedia
+from .outcome import MAX_ANSWERED_MEDIA, AnsweredMedia, clip
 from .request import RecordingRequest
 from .rtp import TONES, RtpSender
 
@@ -67,7 +68,11 @@ class SessionMedia:
         except ValueError as err:
             self._note(f"unreadable SDP answer ({err}): no RTP sent")
             return []
-        return [AnsweredMedia(m.label, m.address, m.port, m.direction) for m in lines]
+        if len(lines) > MAX_ANSWERED_MEDIA:
+            self._note(f"the SDP answer has {len(lines)} m-lines; the first {MAX_ANSWERED_MEDIA} are kept")
+        return [AnsweredMedia(None if m.label is None else clip(m.label),
+                              None if m.address is None else clip(m.address), m.port, clip(m.direction))
+                for m in lines[:MAX_ANSWERED_MEDIA]]
 
     def start(self, media: Sequence[AnsweredMedia]) -> None:
         """Starts a sender to each stream the SRS accepted, at the address it answered."""
@@ -106,7 +111,7 @@ class SessionMedia:
             sock.close()
 
     def _destination(self, label: str, answered: AnsweredMedia | None) -> tuple[str, int] | None:
-        if answered is None or answered.port == 0:
+        if answered is None or not 0 < answered.port < 65536:
             self._note(f"stream {label}: rejected by the SRS (no m-line, or port 0)")
             return None
         if answered.direction not in ("recvonly", "sendrecv"):

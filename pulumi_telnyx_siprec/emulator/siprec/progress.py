@@ -2,7 +2,8 @@
 
 States: `calling` -> `proceeding` (1xx) -> `established` (2xx) -> `ended`; or, before a final answer, `failed`,
 `timeout` or `cancelled`. The transitions that read one fact and write another (the stop that meets a 2xx, say)
-happen under the lock, so that two threads cannot both act on the same state.
+happen under the lock, so that two threads cannot both act on the same state. What it keeps is bounded (see
+`outcome`): a flood of provisional answers or of dropped messages costs a counter, not memory.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from .outcome import AnsweredMedia, Listener, SrcOutcome
+from .outcome import (
+    MAX_ANSWERED_MEDIA,
+    MAX_NOTES,
+    MAX_PROVISIONAL_KEPT,
+    AnsweredMedia,
+    Listener,
+    SrcOutcome,
+    clip,
+)
 
 Acceptance = Literal["established", "stopping", "given_up"]
 """What a 2xx to the first INVITE meets: a live session, a stop() waiting for that answer, or a stop() that gave up
@@ -30,6 +39,7 @@ class SessionProgress:
         self._final_code: int | None = None
         self._final_reason: str | None = None
         self._provisional: list[int] = []
+        self._provisional_heard = 0
         self._answered: list[AnsweredMedia] = []
         self._bye_sent = False
         self._bye_code: int | None = None
@@ -37,6 +47,7 @@ class SessionProgress:
         self._setup_seconds: float | None = None
         self._refreshes = 0
         self._notes: list[str] = []
+        self._notes_dropped = 0
         self._stopped = False
         self._ended_at = 0.0
         self.final = threading.Event()
@@ -47,11 +58,15 @@ class SessionProgress:
         # Counted outside the lock: the media's own lock is never taken inside this one.
         packets = self._rtp_packets()
         with self._lock:
+            notes = tuple(self._notes)
+            if self._notes_dropped:
+                notes += (f"{self._notes_dropped} later notes were not kept",)
             return SrcOutcome(
                 state=self._state, final_code=self._final_code, final_reason=self._final_reason,
                 provisional_codes=tuple(self._provisional), answered_media=tuple(self._answered),
                 rtp_packets=packets, bye_sent=self._bye_sent, bye_code=self._bye_code, ended_by=self._ended_by,
-                setup_seconds=self._setup_seconds, refreshes=self._refreshes, notes=tuple(self._notes),
+                setup_seconds=self._setup_seconds, refreshes=self._refreshes, notes=notes,
+                provisional_heard=self._provisional_heard,
             )
 
     @property
@@ -74,8 +89,12 @@ class SessionProgress:
         return self.ended.is_set() and now - self._ended_at > seconds
 
     def note(self, text: str) -> None:
+        """Records a note (the first `MAX_NOTES`, each cut to `MAX_TEXT_CHARS`; the others are counted)."""
         with self._lock:
-            self._notes.append(text)
+            if len(self._notes) < MAX_NOTES:
+                self._notes.append(clip(text))
+            else:
+                self._notes_dropped += 1
 
     def request_stop(self) -> bool:
         """Marks the session stopping; True for the first request only."""
@@ -93,7 +112,9 @@ class SessionProgress:
 
     def heard_provisional(self, code: int) -> None:
         with self._lock:
-            self._provisional.append(code)
+            self._provisional_heard += 1
+            if len(self._provisional) < MAX_PROVISIONAL_KEPT:
+                self._provisional.append(code)
             if self._state == "calling":
                 self._state = "proceeding"
 
@@ -102,10 +123,14 @@ class SessionProgress:
         self._setup_seconds = seconds
 
     def accept(self, code: int, reason: str, media: Sequence[AnsweredMedia]) -> Acceptance:
-        """Records the 2xx to the first INVITE; `established` unless a stop() came first."""
+        """Records the 2xx to the first INVITE; `established` unless a stop() came first, `given_up` when the session
+        is over already (a stop() that gave up waiting: the 2xx is recorded; a failure, such as the connection closing
+        while the 2xx waited to be read: it stays as it is)."""
         with self._lock:
-            self._answered = list(media)
-            self._final_code, self._final_reason = code, reason
+            if self._state != "cancelled" and self.ended.is_set():
+                return "given_up"
+            self._answered = list(media[:MAX_ANSWERED_MEDIA])
+            self._final_code, self._final_reason = code, clip(reason)
             if self._state == "cancelled":
                 return "given_up"
             self._state = "established"
@@ -132,7 +157,7 @@ class SessionProgress:
             if self.final.is_set():
                 return False
             self._state = state
-            self._final_code, self._final_reason = code, reason
+            self._final_code, self._final_reason = code, clip(reason)
             self._stopped = True
         self.final.set()
         self.finish(state)

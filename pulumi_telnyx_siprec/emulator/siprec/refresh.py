@@ -1,8 +1,10 @@
 """The session timer (RFC 4028) with the SRC as refresher: `Session-Expires` asked for in the INVITE, the interval
 the SRS's 2xx grants, and a refresh re-INVITE at every half of it for as long as the session lives.
 
-Sources: RFC 4028 (`Session-Expires: N;refresher=uac` + `Supported: timer`; section 7.2: no Session-Expires in the
-2xx, no session timer; section 10: refresh at half the interval, 408 or 481 end the session).
+Sources: RFC 4028 (`Session-Expires: N;refresher=uac` + `Supported: timer`; section 4: its value is delta-seconds;
+section 7.2: no Session-Expires in the 2xx, no session timer; section 10: refresh at half the interval, 408 or 481
+end the session). RFC 3261 section 25.1: delta-seconds is 1*DIGIT, of any length; like Expires (section 20.19),
+values over 2**32-1 are taken as 2**32-1 (`MAX_INTERVAL`). A value that is not a number leaves no session timer.
 Telnyx: `session_timeout_secs` sets Session-Expires and re-INVITEs every half of it; 0 disables.
 """
 
@@ -11,23 +13,35 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from ..sip.message import SipMessage, header_parameter
+from ..sip.message import SipMessage, decimal, header_parameter, quoted, shorten
 from .dialog import Dialog
 from .progress import SessionProgress
 from .transactions import StopStep
 
+MAX_INTERVAL = 2**32 - 1
+"""The longest session interval kept, in seconds (136 years: far below `threading.TIMEOUT_MAX`)."""
 
-def negotiated_interval(answer: SipMessage, requested_seconds: int) -> int | None:
-    """The refresh interval a 2xx grants us, or None when there is no session timer for us to keep."""
+
+def negotiated_interval(answer: SipMessage, requested_seconds: int,
+                        note: Callable[[str], None] = lambda _text: None) -> int | None:
+    """The refresh interval a 2xx grants us, or None when there is no session timer for us to keep; `note` is told
+    of a value that is not a number, or over `MAX_INTERVAL`."""
     # RFC 4028 section 7.2: no Session-Expires in the 2xx means no session timer; we refresh when we are refresher.
     value = answer.get("session-expires")
     if not value or requested_seconds <= 0:
         return None
-    seconds = value.split(";", 1)[0].strip()
-    refresher = (header_parameter(";" + value.split(";", 1)[1], "refresher") if ";" in value else None) or "uac"
-    if not seconds.isdigit() or int(seconds) <= 0 or refresher.lower() != "uac":
+    text = value.split(";", 1)[0].strip()
+    seconds = decimal(text, MAX_INTERVAL + 1)
+    if seconds is None:
+        note(f"the SRS's Session-Expires {quoted(text)} is not a number of seconds: no session refresh")
         return None
-    return int(seconds)
+    refresher = header_parameter(value, "refresher") or "uac"
+    if seconds <= 0 or refresher.lower() != "uac":
+        return None
+    if seconds > MAX_INTERVAL:
+        note(f"the SRS's Session-Expires {shorten(text.lstrip('0'), 40)} is over 2**32-1 s: taken as {MAX_INTERVAL} s")
+        return MAX_INTERVAL
+    return seconds
 
 
 class SessionRefresher:
@@ -53,7 +67,7 @@ class SessionRefresher:
 
     def negotiate(self, answer: SipMessage) -> None:
         """Takes the interval from a 2xx (to the INVITE or to a refresh)."""
-        self._interval = negotiated_interval(answer, self._requested_seconds)
+        self._interval = negotiated_interval(answer, self._requested_seconds, self._progress.note)
 
     def run(self, sdp: str, on_gone: Callable[[], None]) -> None:
         """Refreshes with the offer `sdp` at every half interval; returns once the session stops or is gone."""
@@ -65,14 +79,13 @@ class SessionRefresher:
         """One session refresh re-INVITE (RFC 4028 section 10); False when the session is over."""
         if self._progress.state != "established":
             return False
-        invite, branch = self._dialog.re_invite(sdp, self.headers())
-        result = self._dialog.invite_transaction(invite, branch, stop_step=self._stop_step,
-                                                 on_provisional=lambda _code: None)
+        sent = self._dialog.re_invite(sdp, self.headers())
+        result = self._dialog.invite_transaction(sent, stop_step=self._stop_step, on_provisional=lambda _code: None)
         answer = result.answer
         if answer is not None:
             if 200 <= answer.status < 300:
                 self.negotiate(answer)
-            self._dialog.ack(answer, invite, branch)
+            self._dialog.ack(answer, sent)
         if self._stop_requested.is_set():
             return False
         if answer is not None and 200 <= answer.status < 300:
@@ -83,7 +96,7 @@ class SessionRefresher:
             self._progress.note(f"session refresh failed ({answer.status if answer else 'timeout'}): session ended")
             on_gone()
             return False
-        self._progress.note(f"session refresh answered {answer.status} {answer.reason}; session continues")
+        self._progress.note(f"session refresh answered {answer.status} {shorten(answer.reason)}; session continues")
         return True
 
     def _stop_step(self) -> StopStep:

@@ -14,6 +14,9 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
+
+from .unexpected import report_unexpected
 
 PTIME = 0.020
 SAMPLES_PER_PACKET = 160
@@ -48,11 +51,18 @@ TONES = {"inbound": tone_frames(440), "outbound": tone_frames(1000)}
 """Caller's stream 440 Hz, callee's 1 kHz: a listener can tell them apart."""
 
 
+Protector = Callable[[bytes], bytes]
+"""Turns an RTP packet into what goes on the wire: where an SRTP protector (RFC 3711) would plug in."""
+
+
 class RtpSender:
-    """Sends one stream's 20 ms PCMU packets from its own thread until stopped."""
+    """Sends one stream's 20 ms PCMU packets from its own thread until stopped; each packet goes through `protect`
+    (none: plain RTP) on its way out."""
 
     def __init__(self, sock: socket.socket, destination: tuple[str, int], frames: tuple[bytes, ...],
-                 stop: threading.Event) -> None:
+                 stop: threading.Event, protect: Protector | None = None) -> None:
+        if not 0 < destination[1] < 65536:
+            raise ValueError(f"RTP destination port must be 1..65535, not {destination[1]}")
         self.packets = 0
         """Sent so far; written by the sender thread only (an int store is atomic under the GIL)."""
         self.errors = 0
@@ -60,6 +70,7 @@ class RtpSender:
         self._destination = destination
         self._frames = frames
         self._stop = stop
+        self._protect = protect
         # RFC 3550 sections 5.1 and 8.1: random initial sequence number, timestamp and SSRC per stream.
         self.ssrc = secrets.randbits(32)
         self._sequence = secrets.randbits(16)
@@ -68,6 +79,12 @@ class RtpSender:
         self._thread.start()
 
     def _run(self) -> None:
+        try:
+            self._send_until_stopped()
+        except Exception:  # a bug: the stream stops, the session goes on
+            report_unexpected()
+
+    def _send_until_stopped(self) -> None:
         started = time.monotonic()
         slot = 0
         while not self._stop.is_set():
@@ -75,8 +92,11 @@ class RtpSender:
             header = struct.pack("!BBHII", 0x80, (0x80 if slot == 0 else 0x00),
                                  (self._sequence + self.packets) & 0xFFFF,
                                  (self._timestamp + slot * SAMPLES_PER_PACKET) & 0xFFFFFFFF, self.ssrc)
+            packet = header + self._frames[slot % len(self._frames)]
+            if self._protect is not None:
+                packet = self._protect(packet)
             try:
-                self._sock.sendto(header + self._frames[slot % len(self._frames)], self._destination)
+                self._sock.sendto(packet, self._destination)
                 self.packets += 1
             except OSError:
                 self.errors += 1

@@ -1,5 +1,11 @@
 """One SIPREC session from start to stop: `SessionHandle` runs the first INVITE on a thread of its own and decides what
-each turn means for the session, while its dialog, media and refresher do the SIP, the RTP and the session timer."""
+each turn means for the session, while its dialog, media and refresher do the SIP, the RTP and the session timer.
+
+Every way a session ends leaves it in a final state with its reason (`failed`, `timeout`, `cancelled` or `ended`,
+with a note when the SRS's side ended it) and releases it: its RTP sockets, its TCP or TLS connection, and its control
+thread, which stops waiting for the next refresh. A bug on its control thread ends the session too (`internal
+error`), and is reported as an uncaught exception would be.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ from .refresh import SessionRefresher
 from .request import RecordingRequest
 from .transactions import StopStep
 from .transport import Link
+from .unexpected import report_unexpected
 
 
 class SessionHost(DialogHost, Protocol):
@@ -109,6 +116,9 @@ class SessionHandle:
     def _run(self) -> None:
         try:
             self._control()
+        except Exception as err:  # a bug: the session still ends, and says so
+            report_unexpected()
+            self._end_after_internal_error(f"internal error: {type(err).__name__}: {err}")
         finally:
             if self._progress.stopped:
                 # stop() may have released the session while _open() was still binding sockets: release again.
@@ -134,7 +144,9 @@ class SessionHandle:
     def _invite(self) -> bool:
         """Runs the first INVITE's transaction to its end; True when the SRS answered 2xx."""
         dialog = self._dialog
-        result = dialog.invite_transaction(dialog.invite, dialog.invite_branch, stop_step=self._stop_step,
+        first = dialog.first
+        assert first is not None
+        result = dialog.invite_transaction(first, stop_step=self._stop_step,
                                            on_provisional=self._progress.heard_provisional)
         if result.send_error is not None:
             error = result.send_error
@@ -147,32 +159,39 @@ class SessionHandle:
             return False
         self._progress.took(result.seconds)
         if not 200 <= answer.status < 300:
-            dialog.ack(answer, dialog.invite, dialog.invite_branch)
+            dialog.ack(answer, first)
             self._fail(answer.status, answer.reason)
             return False
         dialog.learn(answer)
         self._refresher.negotiate(answer)
-        dialog.ack(answer, dialog.invite, dialog.invite_branch)
+        dialog.ack(answer, first)
         self._accepted(answer)
         return True
 
     def _stop_step(self) -> StopStep:
         if not self._stop_requested.is_set():
             return "wait"
-        # stop() still waits for the final answer unless it gave up; late answers then go to the late handler.
-        return "abandon" if self._progress.state == "cancelled" else "cancel"
+        # stop() still waits for the final answer unless the session is over (stop() gave up, or the connection
+        # closed); late answers then go to the late handler.
+        return "abandon" if self._progress.ended.is_set() else "cancel"
 
     def _accepted(self, answer: SipMessage) -> None:
         """The SRS took the session: the media starts, unless a stop() came first."""
         media = self._media.answered(answer)
         acceptance = self._progress.accept(answer.status, answer.reason, media)
         if acceptance == "given_up":
-            # stop() stopped waiting for this answer: the session it accepts is ended at once.
-            self._progress.note(f"a {answer.status} arrived after stop() gave up waiting: ACKed and BYE sent")
+            # The session is over (stop() stopped waiting for this answer, or it failed): what it accepts ends at once.
+            state = self._progress.state
+            after = "stop() gave up waiting" if state == "cancelled" else f"the session {state}"
+            if not self._dialog.can_send():
+                self._progress.note(f"a {answer.status} arrived after {after}: ACKed, but the SIP connection is closed")
+                return
+            self._progress.note(f"a {answer.status} arrived after {after}: ACKed and BYE sent")
             self._bye(time.monotonic() + 2.0)
             return
-        if acceptance == "stopping":
-            # stop() is waiting for this answer and sends the BYE itself; no media meanwhile.
+        if acceptance == "stopping" or self._progress.ended.is_set():
+            # stop() is waiting for this answer and sends the BYE itself, or the SRS ended the session meanwhile
+            # (it closed the connection): no media.
             self._progress.final.set()
             return
         self._media.start(media)
@@ -186,6 +205,18 @@ class SessionHandle:
         self._progress.finish("ended", ended_by="srs")
         self._release()
 
+    def _end_after_internal_error(self, reason: str) -> None:
+        """Ends the session after a bug on the control thread: failed if the SRS had not answered, else BYE."""
+        self._stop_requested.set()
+        if self._fail(None, reason):
+            return
+        self._progress.note(reason)
+        if self._progress.mark_stopped() == "established":
+            self._media.stop()
+            self._bye(time.monotonic() + 2.0)
+            self._progress.finish("ended", ended_by="src")
+            self._release()
+
     def _bye(self, deadline: float) -> None:
         self._progress.sent_bye()
         self._progress.bye_answered(self._dialog.bye(deadline))
@@ -196,39 +227,61 @@ class SessionHandle:
         if request.method != "BYE":
             self._dialog.answer_in_dialog(request, link, self._media.offer)
             return
-        link.send(respond(request, 200, "OK"))
+        if self._progress.state not in ("established", "ended"):
+            # RFC 3261 section 15.1.2: a BYE that matches no confirmed dialog (none before our ACK of a 2xx).
+            self._dialog.reply(link, request, respond(request, 481, "Call/Transaction Does Not Exist"))
+            return
+        self._dialog.reply(link, request, respond(request, 200, "OK"))
         state = self._progress.mark_stopped()
+        self._stop_requested.set()
         self._media.stop()
         if state == "established":
             self._progress.finish("ended", ended_by="srs")
             self._release(keep_dialog=True)
 
-    def _on_connection_closed(self) -> None:
+    def _on_malformed(self, reason: str) -> None:
+        """The SRS sent this session a message that does not parse; it was dropped."""
+        self._progress.note(f"dropped a malformed message from the SRS: {reason}")
+
+    def _on_connection_closed(self, reason: str) -> None:
         state = self._progress.mark_stopped()
         self._media.stop()
         if state == "established":
-            self._progress.note("the SRS closed the SIP connection")
+            self._progress.note(reason)
             self._progress.finish("ended", ended_by="srs")
+            self._release()
         elif state in ("calling", "proceeding"):
-            self._fail(None, "transport error: the SRS closed the SIP connection")
+            self._fail(None, f"transport error: {reason}")
+        # The control thread stops waiting (for a final answer, or the next refresh): nothing reaches the SRS now.
+        self._stop_requested.set()
 
     # For the user agent
 
     def _is_over(self) -> bool:
         return self._progress.ended.is_set()
 
+    def _is_finished(self) -> bool:
+        """Over, and nothing of it runs any more (control thread, lingering connection)."""
+        return self._is_over() and not self._thread.is_alive() and self._dialog.link_closed()
+
     def _over_for_longer_than(self, seconds: float, now: float) -> bool:
         return self._progress.ended_longer_than(seconds, now)
 
     def _join(self) -> None:
+        """Waits for the control thread and the session's connection (once the session is over)."""
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join()
+        if self._is_over():
+            self._dialog.join_link()
 
     # Helpers
 
-    def _fail(self, code: int | None, reason: str, state: str = "failed") -> None:
-        if self._progress.fail(code, reason, state):
-            self._release()
+    def _fail(self, code: int | None, reason: str, state: str = "failed") -> bool:
+        """Ends a session that has no final answer yet (and releases it); False when it had one."""
+        if not self._progress.fail(code, reason, state):
+            return False
+        self._release()
+        return True
 
     def _release(self, keep_dialog: bool = False) -> None:
         """Stops the RTP senders and closes the session's sockets (the SIP link last, after its final use)."""

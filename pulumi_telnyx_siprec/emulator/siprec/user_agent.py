@@ -1,21 +1,25 @@
 """The SIPREC client's user agent: starts sessions, and routes what arrives to them (answers to their transactions,
-requests to their dialogs), over one UDP endpoint per address family and each session's own TCP or TLS link."""
+requests to their dialogs), over one UDP endpoint per address family and each session's own TCP or TLS link.
+
+A message that does not parse is dropped, with a note on the session whose Call-ID it carries; an answer the user
+agent cannot send is dropped too (the SRS retransmits over UDP). Nothing an SRS sends ends a receive thread."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import threading
 import time
 
-from ..sip.message import SipMessage
+from ..sip.message import MalformedMessageError, SipMessage
 from .addresses import resolve_host, source_allowed
 from .dialog import respond
 from .outcome import Listener
 from .request import RecordingRequest
 from .session import SessionHandle
 from .transactions import T1, TIMER_B, TRANSACTION_MEMORY, Handler
-from .transport import Link, UdpEndpoint
+from .transport import CONNECTION_LINGER, Link, UdpEndpoint
 
 
 class SiprecUserAgent:
@@ -24,12 +28,15 @@ class SiprecUserAgent:
     `invite_timeout` is Timer B (32 s as RFC 3261 has it; tests use ~2 s) and `t1` the first retransmission interval.
     `allow_any_host=True` lifts the loopback-only rule, for a user's own lab SRS: it must be asked for explicitly.
     TLS (`secure` or transport `tls`) uses `tls_context`; the default one does not verify the SRS's certificate,
-    because a lab SRS is usually self-signed; pass a verifying context to check it.
+    because a lab SRS is usually self-signed; pass a verifying context to check it. `connection_linger` is how long a
+    session's TCP or TLS connection stays open once the session is over, for the SRS to finish with it (0: closed at
+    once).
     """
 
     def __init__(self, *, allow_any_host: bool = False, invite_timeout: float = TIMER_B, t1: float = T1,
-                 tls_context: ssl.SSLContext | None = None) -> None:
+                 tls_context: ssl.SSLContext | None = None, connection_linger: float = CONNECTION_LINGER) -> None:
         self.allow_any_host = allow_any_host
+        self.connection_linger = connection_linger
         self.invite_timeout = invite_timeout
         self.t1 = t1
         if tls_context is None:
@@ -55,8 +62,8 @@ class SiprecUserAgent:
             if self._closed:
                 raise RuntimeError("the SIPREC user agent is closed")
             handle = SessionHandle(self, request, address, listener)
-            # Ended sessions are not kept: the list only serves close().
-            self._sessions = [s for s in self._sessions if not s._is_over()]
+            # Finished sessions are not kept: the list only serves close().
+            self._sessions = [s for s in self._sessions if not s._is_finished()]
             self._sessions.append(handle)
         handle._start()
         return handle
@@ -105,7 +112,7 @@ class SiprecUserAgent:
                     bind_host = "::" if family == socket.AF_INET6 else "0.0.0.0"  # noqa: S104 - the user asked for it
                 else:
                     bind_host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-                endpoint = UdpEndpoint(family, bind_host, self._on_message, self._source_allowed)
+                endpoint = UdpEndpoint(family, bind_host, self, self._source_allowed)
                 self._endpoints[family] = endpoint
             return endpoint
 
@@ -148,4 +155,14 @@ class SiprecUserAgent:
         if session is not None:
             session._on_request(message, link)
         elif message.method != "ACK":
-            link.send(respond(message, 481, "Call/Transaction Does Not Exist"))
+            # No session to tell: an answer that cannot go out is the SRS's loss alone.
+            with contextlib.suppress(OSError):
+                link.send(respond(message, 481, "Call/Transaction Does Not Exist"))
+
+    def _on_malformed(self, error: MalformedMessageError, _link: Link) -> None:
+        if error.call_id is None:
+            return
+        with self._lock:
+            session = self._dialogs.get(error.call_id)
+        if session is not None:
+            session._on_malformed(str(error))

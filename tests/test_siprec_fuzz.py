@@ -1,0 +1,46 @@
+"""Property (issue 23, point 2): whatever an SRS answers, the SIPREC client's threads live on, the session ends in a
+defined state, what it keeps stays bounded, and the next session to a well-behaved SRS works. Generated hostile
+answers go through the real UDP, TCP and TLS paths (tests/support/siprec_fuzz.py says how, and what is checked).
+
+The findings of the issue are played first, then `CI_CASES` generated cases, the same on every run (the default
+hypothesis profile is derandomized); `python -m benchmarks.fuzz_siprec --cases 5000` plays thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import HealthCheck, example, given, settings
+
+from tests.support.siprec_fuzz import TRANSPORTS, Case, FuzzRig, cases, finding_cases
+
+CI_CASES = 300
+
+
+def with_findings(test: Callable[[Case], None]) -> Callable[[Case], None]:
+    for case in reversed(finding_cases()):
+        test = example(case)(test)
+    return test
+
+
+def test_no_answer_of_an_srs_breaks_the_sip_client() -> None:
+    with FuzzRig() as rig:
+
+        @settings(max_examples=CI_CASES, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                         HealthCheck.large_base_example])
+        @given(cases())
+        @with_findings
+        def one_case(case: Case) -> None:
+            rig.run(case)
+
+        one_case()
+
+    counts = rig.counts
+    assert counts["cases"] >= CI_CASES + len(finding_cases()), counts
+    for transport in TRANSPORTS:
+        assert sum(n for key, n in counts.items() if key.startswith(f"{transport} ")) > CI_CASES // 5, counts
+    # The bounds were reached, and malformed messages dropped with a note, not only well-formed ones played.
+    for reached in ("with a malformed message dropped", "with more provisional answers than kept",
+                    "with more notes than kept"):
+        assert counts[reached] > 0, counts

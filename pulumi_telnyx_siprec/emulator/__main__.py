@@ -10,6 +10,7 @@ from . import Behaviour, Emulator
 from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
 from .api.state import CALL_OUTCOMES
 from .siprec import TIMER_B
+from .srtp import srtp_version
 from .termination import TerminationSignals
 
 
@@ -93,6 +94,15 @@ def bind_advice(err: OSError) -> str:
     return "check --host and --port"
 
 
+def srtp_status() -> str:
+    """What `secure` sessions do here: send SRTP, or fail at once because pylibsrtp is missing (and how to add it)."""
+    version = srtp_version()
+    if version is not None:
+        return f"secure SIPREC sessions send SRTP (pylibsrtp {version})"
+    return (f"secure SIPREC sessions cannot send SRTP: pylibsrtp is not installed: pip install "
+            f"'pulumi-telnyx-siprec[srtp]'; until then such a session fails at once, saying so")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     behaviour = Behaviour(
@@ -122,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
           "status callbacks and webhooks are not signed: install `cryptography` "
           "(pip install 'pulumi-telnyx-siprec[emulator]')",
           flush=True)
+    print(srtp_status(), flush=True)
     signals.wait()
     emulator.stop()
     return 0

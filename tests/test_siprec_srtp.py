@@ -25,7 +25,7 @@ from pulumi_telnyx_siprec.client.telnyx_client import TelnyxClient
 from pulumi_telnyx_siprec.emulator import Emulator
 from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message
 from pulumi_telnyx_siprec.emulator.sip.recording_body import forwarded_streams, parse_multipart, parse_sdp
-from pulumi_telnyx_siprec.emulator.sip.sdes import parse_crypto
+from pulumi_telnyx_siprec.emulator.sip.sdes import DEFAULT_SUITES, parse_crypto
 from pulumi_telnyx_siprec.emulator.siprec import SiprecUserAgent, SrcOutcome
 from pulumi_telnyx_siprec.emulator.siprec.rtp import TONE_HZ, TONES
 from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs
@@ -60,8 +60,7 @@ def offered_sdp(invite: SipMessage) -> str:
 ], ids=["default-suite", "srs-takes-the-second-of-two", "aead-gcm"])
 def test_the_srs_authenticates_every_srtp_packet_and_hears_each_streams_tone(
         track: str, offered: tuple[str, ...] | None, preferred: tuple[str, ...] | None, taken: str) -> None:
-    suites = {"srtp_suites": offered} if offered is not None else {}
-    with SiprecUserAgent(invite_timeout=5.0, **suites) as agent, \
+    with SiprecUserAgent(invite_timeout=5.0, srtp_suites=offered or DEFAULT_SUITES) as agent, \
             LocalSrs("accept", transport="tls", srtp_suites=preferred) as srs:
         handle = agent.start(recording_request(srs.port, secure=True, track=track))
         established = handle.wait_established(WAIT)
@@ -149,7 +148,8 @@ SAVP = "m=audio {port} RTP/SAVP 0\r\na=recvonly\r\n"
     (SAVP + "a=crypto:1 AES_CM_192_HMAC_SHA1_80 inline:{key}\r\n",
      "stream 1: unusable a=crypto line: unknown SRTP suite 'AES_CM_192_HMAC_SHA1_80' (known: "
      "AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32, AEAD_AES_128_GCM, AEAD_AES_256_GCM)"),
-    (SAVP + "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:{key}\r\n", "stream 1: a=crypto tag 2 was not offered (offered: 1 AES_CM_128_HMAC_SHA1_80)"),
+    (SAVP + "a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:{key}\r\n",
+     "stream 1: a=crypto tag 2 was not offered (offered: 1 AES_CM_128_HMAC_SHA1_80)"),
     (SAVP + "a=crypto:1 AES_CM_128_HMAC_SHA1_32 inline:{key}\r\n",
      "stream 1: a=crypto tag 1 answered with AES_CM_128_HMAC_SHA1_32; it was offered with AES_CM_128_HMAC_SHA1_80"),
     (SAVP + "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:c2hvcnQ=\r\n",
@@ -207,6 +207,28 @@ def test_a_refused_answer_fails_the_api_session_with_siprec_failed() -> None:
     assert counter.counts() == {counter.ports[0]: 0}
 
 
+def test_an_emulated_secure_session_offers_the_configured_suites_and_records_over_srtp() -> None:
+    with LocalSrs("accept", transport="tls") as srs, \
+            Emulator(api_key=API_KEY, calls=[CALL_SID],
+                     srtp_suites=("AES_CM_128_HMAC_SHA1_32", "AES_CM_128_HMAC_SHA1_80")) as emulator:
+        client = TelnyxClient(API_KEY, emulator.base_url)
+        client.create_connector({"name": "tls-srs", "host": srs.host, "port": srs.port})
+        started = client.start_siprec(ACCOUNT_SID, CALL_SID, {"ConnectorName": "tls-srs", "Secure": "true"})
+        emulator.wait_until(lambda state: min(state["sessions"][0]["sip"].get("rtp_packets") or [0]) >= 20)
+        client.stop_siprec(ACCOUNT_SID, CALL_SID, started.sid)
+        emulator.wait_until(lambda state: state["sessions"][0]["sip"]["bye_code"] == 200)
+        sip = emulator.state()["sessions"][0]["sip"]
+        client.close()
+        report = srs.stop()
+    assert (started.status, sip["transport"]) == ("in-progress", "tls")
+    offer = parse_sdp(offered_sdp(parse_message(sip["invite"].encode())))
+    assert [[parse_crypto(line).suite for line in m.crypto] for m in offer] == [
+        ["AES_CM_128_HMAC_SHA1_32", "AES_CM_128_HMAC_SHA1_80"]] * 2
+    assert [m["srtp_suite"] for m in sip["answered_media"]] == ["AES_CM_128_HMAC_SHA1_32"] * 2
+    assert report.recording_problems(1) == []
+    assert [(s.rtp_packets, s.rejected_packets) for s in report.streams] == [(n, 0) for n in sip["rtp_packets"]]
+
+
 # Without pylibsrtp
 
 BLOCKER = textwrap.dedent("""
@@ -260,7 +282,8 @@ def test_without_pylibsrtp_a_secure_session_fails_at_once_saying_how_to_install_
 
 def test_without_pylibsrtp_the_emulator_command_says_secure_sessions_need_it(tmp_path: Path) -> None:
     script = tmp_path / "emulator.py"
-    script.write_text(BLOCKER + "import runpy\nrunpy.run_module('pulumi_telnyx_siprec.emulator', run_name='__main__')\n")
+    script.write_text(BLOCKER + "import runpy\n"
+                      "runpy.run_module('pulumi_telnyx_siprec.emulator', run_name='__main__')\n")
     process = subprocess.Popen([sys.executable, str(script), "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
@@ -295,7 +318,12 @@ def read_lines(process: subprocess.Popen[str], count: int) -> list[str]:
     assert process.stdout is not None
     stdout = process.stdout
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(stdout.readline()) for _ in range(count)], daemon=True).start()
+
+    def read() -> None:
+        for _ in range(count):
+            lines.put(stdout.readline())
+
+    threading.Thread(target=read, daemon=True).start()
     got: list[str] = []
     while len(got) < count:
         try:

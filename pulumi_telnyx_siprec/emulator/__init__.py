@@ -11,15 +11,18 @@ Layers. Imports go downwards only; packages on one line do not import each other
     glue     this module (the `Emulator` facade), `__main__`, `recorder`, `local_srs` (the former command's shim)
     parts    `api`            the Telnyx HTTP API: state, routes, faults, callbacks, effects
              `siprec`         Telnyx's SIPREC client: user agent, sessions (dialog, media, refresh), transport, RTP
-             `srs`            a local SRS to test the client against: SIPp, its scenarios, an RTP counter
-    wire     `sip`            the SIP wire format `siprec` and `srs` share: messages, the recording-session body
+             `srs`            a local SRS to test the client against: SIPp, its scenarios, an RTP counter; over
+                              TLS an SRS in Python that checks SRTP
+    wire     `sip`            the SIP wire format `siprec` and `srs` share: messages, the recording-session body,
+                              SDES crypto lines
+             `srtp`           SRTP by pylibsrtp (optional, imported when a secure session needs it)
 
 - The glue may import every part. `api` reaches the SIPREC client only through `effects.Recorder`, a protocol the
   glue's `recorder.SiprecRecorder` fulfils; nothing in the emulator imports `srs` but the `local_srs` shim.
-- `api` does not need `sip`; `siprec` and `srs` import `sip`, and `sip` imports nothing of the emulator.
+- `api` does not need `sip`; `siprec` and `srs` import `sip` and `srtp`, which import nothing of the emulator.
 - Outside `emulator/`, only `api/resource_inputs.py` imports the core package (the input schemas the API validates
   with); every other module imports only the standard library and its own layers (`api.callbacks` also imports
-  `cryptography`, when installed, to sign callbacks).
+  `cryptography`, when installed, to sign callbacks; `srtp` imports pylibsrtp when a secure session needs it).
 """
 
 from __future__ import annotations

@@ -271,7 +271,6 @@ def test_without_pylibsrtp_a_secure_session_fails_at_once_saying_how_to_install_
                 print("NOTHING SENT")
         print(outcome.state, outcome.final_code)
         print(outcome.final_reason)
-        plain = agent.start  # a session that is not secure needs no pylibsrtp
     """, tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

@@ -35,53 +35,55 @@ def packet(sequence: int) -> bytes:
 
 
 def measure(count: int, repeats: int) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    for suite, spec in SUITES.items():
-        key = secrets.token_bytes(spec.key_salt_bytes)
-        protector = SrtpProtector(suite, key)
-        sequence = [0]
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink, \
-                socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
-            sink.bind(("127.0.0.1", 0))
-            # Nobody reads the sink: the kernel drops what overflows its buffer, as for an SRS that does not read.
-            destination = sink.getsockname()
+    """Per suite, the sender's and the receiver's figures."""
+    return {suite: measure_suite(suite, count, repeats) for suite in SUITES}
 
-            def plain_send() -> None:
-                for _ in range(count):
-                    sequence[0] += 1
-                    sender.sendto(packet(sequence[0]), destination)
 
-            def srtp_send() -> None:
-                for _ in range(count):
-                    sequence[0] += 1
-                    sender.sendto(protector.protect(packet(sequence[0])), destination)
+def measure_suite(suite: str, count: int, repeats: int) -> dict[str, Any]:
+    key = secrets.token_bytes(SUITES[suite].key_salt_bytes)
+    protector = SrtpProtector(suite, key)
+    sequence = [0]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sink, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+        sink.bind(("127.0.0.1", 0))
+        # Nobody reads the sink: the kernel drops what overflows its buffer, as for an SRS that does not read.
+        destination = sink.getsockname()
 
-            sending = interleaved(repeats, {"plain": plain_send, "srtp": srtp_send})
-        # The receiver: fresh streams each repetition (a replay window remembers what it saw).
-        protected = [SrtpProtector(suite, key).protect(packet(n)) for n in range(1, count + 1)]
-        plain = [packet(n) for n in range(1, count + 1)]
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            sock.bind(("127.0.0.1", 0))
+        def plain_send() -> None:
+            for _ in range(count):
+                sequence[0] += 1
+                sender.sendto(packet(sequence[0]), destination)
 
-            def plain_receive() -> None:
-                stream = ReceivedStream(sock, None)
-                for datagram in plain:
-                    stream.take(datagram)
+        def srtp_send() -> None:
+            for _ in range(count):
+                sequence[0] += 1
+                sender.sendto(protector.protect(packet(sequence[0])), destination)
 
-            def srtp_receive() -> None:
-                stream = ReceivedStream(sock, SrtpVerifier(suite, key))
-                for datagram in protected:
-                    stream.take(datagram)
-                assert stream.stats().accepted == count
+        sending = interleaved(repeats, {"plain": plain_send, "srtp": srtp_send})
+    # The receiver: fresh streams each repetition (a replay window remembers what it saw).
+    protected = [SrtpProtector(suite, key).protect(packet(n)) for n in range(1, count + 1)]
+    plain = [packet(n) for n in range(1, count + 1)]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
 
-            receiving = interleaved(repeats, {"plain": plain_receive, "srtp": srtp_receive})
-        results[suite] = {
-            side: {"plain_per_packet_s": timings["plain"].median / count,
-                   "srtp_per_packet_s": timings["srtp"].median / count,
-                   "ratio": timings["srtp"].median / timings["plain"].median,
-                   "plain": timings["plain"].to_json(), "srtp": timings["srtp"].to_json()}
-            for side, timings in (("sender", sending), ("receiver", receiving))}
-    return results
+        def plain_receive() -> None:
+            stream = ReceivedStream(sock, None)
+            for datagram in plain:
+                stream.take(datagram)
+
+        def srtp_receive() -> None:
+            stream = ReceivedStream(sock, SrtpVerifier(suite, key))
+            for datagram in protected:
+                stream.take(datagram)
+            assert stream.stats().accepted == count
+
+        receiving = interleaved(repeats, {"plain": plain_receive, "srtp": srtp_receive})
+    return {
+        side: {"plain_per_packet_s": timings["plain"].median / count,
+               "srtp_per_packet_s": timings["srtp"].median / count,
+               "ratio": timings["srtp"].median / timings["plain"].median,
+               "plain": timings["plain"].to_json(), "srtp": timings["srtp"].to_json()}
+        for side, timings in (("sender", sending), ("receiver", receiving))}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,8 @@ A secure session offers `RTP/SAVP` with SDES keys of its own per stream (RFC 456
 one `a=crypto` line per suite of `srtp_suites`. Each stream the SRS accepts must be answered `RTP/SAVP` with one crypto
 line naming an offered tag and its suite (`sip.sdes.select_answered`); that line picks the suite and the key its RTP is
 protected with (RFC 3711, `..srtp`). When an accepted stream's answer has no usable crypto line, `srtp_refusal` says
-why and nothing is sent on any stream: half a recording in the clear, or half of it, is not what `secure` asks for.
+why and nothing is sent on any stream: nothing ever goes in the clear, and a recording missing one side of the call is
+no recording of it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -485,38 +486,37 @@ def run_cli(*args: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
-def test_the_cli_prints_its_base_url_serves_and_stops_cleanly(stop_signal: signal.Signals) -> None:
-    process = run_cli("--port", "0", "--api-key", KEY, "--call", CALL_SID, "v3:other")
+@contextlib.contextmanager
+def running_cli(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """The emulator command, and the first line it printed (its base URL); killed at the end if still running."""
+    process = run_cli(*args)
     try:
         assert process.stdout is not None
-        base_url = process.stdout.readline().strip()
+        yield process, process.stdout.readline().strip()
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_the_cli_prints_its_base_url_serves_and_stops_cleanly(stop_signal: signal.Signals) -> None:
+    with running_cli("--port", "0", "--api-key", KEY, "--call", CALL_SID, "v3:other") as (process, base_url):
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/v2", base_url)
         response = requests.post(f"{base_url}/texml/Accounts/a/Calls/v3:other/Siprec.json",
                                  data={"ConnectorName": "s"}, headers=AUTH, timeout=10)
         assert response.status_code == 200
         process.send_signal(stop_signal)
         assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=10)
 
 
 def test_the_cli_stops_on_signals_sent_back_to_back() -> None:
     """The handler takes no lock: one that set a threading.Event could deadlock when a second signal found the main
     thread inside Event.wait holding the event's lock (seen with two SIGTERMs a moment apart)."""
-    process = run_cli("--port", "0", "--api-key", KEY, "--no-sip")
-    try:
-        assert process.stdout is not None
-        process.stdout.readline()
+    with running_cli("--port", "0", "--api-key", KEY, "--no-sip") as (process, _base_url):
         for _ in range(3):
             process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.communicate(timeout=10)
 
 
 def test_termination_signals_are_recorded_from_the_start_and_waited_for() -> None:

@@ -75,3 +75,16 @@ def test_the_siprec_fuzzer_runs_and_counts_its_cases(tmp_path: Path) -> None:
     assert report["counts"]["cases"] >= 3 + len(finding_cases())
     assert report["failure"] is None
     assert "every invariant held" in result.stdout
+
+
+def test_the_srtp_cost_measurement_runs(tmp_path: Path) -> None:
+    output = tmp_path / "srtp.json"
+    result = subprocess.run([sys.executable, "-m", "benchmarks.srtp_cost", "-n", "20", "--repeats", "1", "--json",
+                             str(output)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(output.read_text())
+    assert set(report["results"]) == {"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM",
+                                      "AEAD_AES_256_GCM"}
+    for sides in report["results"].values():
+        assert set(sides) == {"sender", "receiver"}
+        assert all(side["ratio"] > 0 for side in sides.values())

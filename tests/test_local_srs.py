@@ -228,7 +228,7 @@ def test_without_sipp_local_srs_raises_a_clear_error(monkeypatch: pytest.MonkeyP
         LocalSrs().start()
 
 
-@pytest.mark.parametrize(("scenario", "transport"), [("refuse", "udp"), ("accept", "tls")])
+@pytest.mark.parametrize(("scenario", "transport"), [("refuse", "udp"), ("accept", "sctp")])
 def test_unknown_scenarios_and_transports_are_refused(scenario: str, transport: str) -> None:
     with pytest.raises(ValueError, match="must be one of"):
         LocalSrs(scenario, transport=transport)

@@ -1,6 +1,7 @@
 """Property (issue 23, point 2): whatever an SRS answers, the SIPREC client's threads live on, the session ends in a
 defined state, what it keeps stays bounded, and the next session to a well-behaved SRS works. Generated hostile
-answers go through the real UDP, TCP and TLS paths (tests/support/siprec_fuzz.py says how, and what is checked).
+answers go through the real UDP, TCP and TLS paths (tests/support/siprec_fuzz.py says how, and what is checked);
+secure sessions (over TLS) get SDP answers with generated crypto lines too.
 
 `CI_CASES` generated cases, a third per transport, then the findings of the issue, the same on every run (the default
 hypothesis profile is derandomized); `python -m benchmarks.fuzz_siprec --cases 5000` plays thousands.
@@ -41,3 +42,8 @@ def test_no_answer_of_an_srs_breaks_the_sip_client() -> None:
     for reached in ("with a malformed message dropped", "with more provisional answers than kept",
                     "with more notes than kept"):
         assert counts[reached] > 0, counts
+    # The secure path was played too (the findings' secure cases at least, whatever is drawn): answers refused for
+    # their crypto lines, and one whose line was taken.
+    assert counts["secure"] >= sum(case.secure for case in finding_cases()), counts
+    assert counts["secure, refused for its crypto lines"] > 0, counts
+    assert counts["secure, SRTP sent"] > 0, counts

@@ -70,6 +70,9 @@ for session in state["sessions"]:
         print(f"    SIP to {sip['srs']} over {sip['transport']}: {sip.get('state')}, answered "
               f"{sip.get('final_code')} {sip.get('final_reason') or ''}, RTP packets sent {list(sip.get('rtp_packets', []))}, "
               f"BYE answered {sip.get('bye_code')}")
+        suites = [m.get("srtp_suite") for m in sip.get("answered_media", []) if m.get("srtp_suite")]
+        if suites:
+            print(f"    SRTP: {', '.join(suites)} (the suite of the crypto line the SRS answered, per stream)")
 for cid, call in state.get("call_control_calls", {}).items():
     print(f"  Call Control call {cid}: {call['from']} -> {call['to']}, {call['state']}, custom headers "
           f"{call['custom_headers']}")

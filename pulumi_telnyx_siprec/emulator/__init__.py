@@ -11,15 +11,18 @@ Layers. Imports go downwards only; packages on one line do not import each other
     glue     this module (the `Emulator` facade), `__main__`, `recorder`, `local_srs` (the former command's shim)
     parts    `api`            the Telnyx HTTP API: state, routes, faults, callbacks, effects
              `siprec`         Telnyx's SIPREC client: user agent, sessions (dialog, media, refresh), transport, RTP
-             `srs`            a local SRS to test the client against: SIPp, its scenarios, an RTP counter
-    wire     `sip`            the SIP wire format `siprec` and `srs` share: messages, the recording-session body
+             `srs`            a local SRS to test the client against: SIPp, its scenarios, an RTP counter; over
+                              TLS an SRS in Python that checks SRTP
+    wire     `sip`            the SIP wire format `siprec` and `srs` share: messages, the recording-session body,
+                              SDES crypto lines
+             `srtp`           SRTP by pylibsrtp (optional, imported when a secure session needs it)
 
 - The glue may import every part. `api` reaches the SIPREC client only through `effects.Recorder`, a protocol the
   glue's `recorder.SiprecRecorder` fulfils; nothing in the emulator imports `srs` but the `local_srs` shim.
-- `api` does not need `sip`; `siprec` and `srs` import `sip`, and `sip` imports nothing of the emulator.
+- `api` does not need `sip`; `siprec` and `srs` import `sip` and `srtp`, which import nothing of the emulator.
 - Outside `emulator/`, only `api/resource_inputs.py` imports the core package (the input schemas the API validates
   with); every other module imports only the standard library and its own layers (`api.callbacks` also imports
-  `cryptography`, when installed, to sign callbacks).
+  `cryptography`, when installed, to sign callbacks; `srtp` imports pylibsrtp when a secure session needs it).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .api.call_control import CallControl
@@ -39,6 +42,7 @@ from .api.server import ROUTE_NAMES, EmulatorHTTPServer
 from .api.state import Behaviour, EmulatorState, Limits, updated_behaviour
 from .call_control_recorder import CallControlRecorder
 from .recorder import SiprecRecorder
+from .sip.sdes import DEFAULT_SUITES, check_suites
 from .siprec import TIMER_B
 
 __all__ = ["ROUTE_NAMES", "Behaviour", "Emulator", "Limits"]
@@ -72,6 +76,7 @@ class Emulator:
         call_duration: float | None = None,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        srtp_suites: Sequence[str] = DEFAULT_SUITES,
     ) -> None:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
@@ -81,7 +86,8 @@ class Emulator:
         go to the dial's `webhook_url`, else to `webhook_url` here (the application's); `call_duration` seconds after
         it is answered, a Call Control call hangs up by itself. A client has `read_timeout` seconds to send each
         request (and as long again for its body), and an idle connection is closed after that long; at most
-        `max_connections` are served at once, more wait to be accepted."""
+        `max_connections` are served at once, more wait to be accepted. A `secure` session offers the SRS the SRTP
+        suites `srtp_suites` (SDES names, in order of preference; ValueError for an unknown one)."""
         if not read_timeout > 0:
             raise ValueError(f"read_timeout must be a positive number of seconds, got {read_timeout!r}")
         if max_connections < 1:
@@ -102,6 +108,7 @@ class Emulator:
         self._invite_timeout = invite_timeout
         self._read_timeout = read_timeout
         self._max_connections = max_connections
+        self._srtp_suites = check_suites(srtp_suites)
         self._server: EmulatorHTTPServer | None = None
         self._effects: SideEffects | None = None
         self._thread: threading.Thread | None = None
@@ -113,7 +120,8 @@ class Emulator:
         callbacks = CallbackDispatcher(self._state.record_callback, allow_any_host=self._allow_any_callback_host,
                                        signer=self._signer, failover_url=self._callback_failover_url)
         recorder = SiprecRecorder(self._state, await_srs=self._await_srs, allow_any_srs_host=self._allow_any_srs_host,
-                                  invite_timeout=self._invite_timeout) if self._sip else None
+                                  invite_timeout=self._invite_timeout, srtp_suites=self._srtp_suites
+                                  ) if self._sip else None
         handlers = [CallControlRecorder(self._call_control, recorder.agent)] if recorder is not None else []
         self._effects = SideEffects(callbacks, recorder, handlers)
         for handler in handlers:

@@ -9,7 +9,9 @@ import sys
 from . import Behaviour, Emulator
 from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
 from .api.state import CALL_OUTCOMES
+from .sip.sdes import DEFAULT_SUITES, SUITES, check_suites
 from .siprec import TIMER_B
+from .srtp import srtp_version
 from .termination import TerminationSignals
 
 
@@ -56,6 +58,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--allow-any-srs-host", action="store_true",
                         help="send SIP and RTP to connector hosts that are not loopback addresses (your own lab "
                              "only; by default every SIP and RTP packet stays on this machine)")
+    parser.add_argument("--srtp-suites", metavar="SUITE,...", default=",".join(DEFAULT_SUITES),
+                        help="the SRTP suites a secure session offers the SRS, in order of preference, of "
+                             f"{', '.join(SUITES)} (default {','.join(DEFAULT_SUITES)})")
     parser.add_argument("--webhook-url", metavar="URL",
                         help="where Call Control webhooks go when a dial names no webhook_url (what the Call Control "
                              "application's webhook URL is at Telnyx); loopback only unless --allow-any-callback-host")
@@ -79,6 +84,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--max-connections must be from 1 to 10000, got {args.max_connections}")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, got {args.port}")
+    try:
+        args.srtp_suites = check_suites([name.strip() for name in args.srtp_suites.split(",")])
+    except ValueError as err:
+        parser.error(f"--srtp-suites: {err}")
     return args
 
 
@@ -91,6 +100,15 @@ def bind_advice(err: OSError) -> str:
     if err.errno == errno.EACCES:
         return "ports below 1024 need privileges: use --port 0 (any free port) or a port above 1023"
     return "check --host and --port"
+
+
+def srtp_status() -> str:
+    """What `secure` sessions do here: send SRTP, or fail at once because pylibsrtp is missing (and how to add it)."""
+    version = srtp_version()
+    if version is not None:
+        return f"secure SIPREC sessions send SRTP (pylibsrtp {version})"
+    return ("secure SIPREC sessions cannot send SRTP: pylibsrtp is not installed: pip install "
+            "'pulumi-telnyx-siprec[srtp]'; until then such a session fails at once, saying so")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                         await_srs=not args.no_await_srs, allow_any_srs_host=args.allow_any_srs_host,
                         invite_timeout=args.invite_timeout, webhook_url=args.webhook_url,
                         call_duration=args.call_duration, read_timeout=args.read_timeout,
-                        max_connections=args.max_connections)
+                        max_connections=args.max_connections, srtp_suites=args.srtp_suites)
     signals = TerminationSignals()
     try:
         emulator.start()
@@ -122,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
           "status callbacks and webhooks are not signed: install `cryptography` "
           "(pip install 'pulumi-telnyx-siprec[emulator]')",
           flush=True)
+    print(srtp_status(), flush=True)
     signals.wait()
     emulator.stop()
     return 0

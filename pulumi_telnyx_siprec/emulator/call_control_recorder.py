@@ -96,7 +96,7 @@ class CallControlRecorder:
         """The SIP side of one session now (RTP counts grow while it lives)."""
         with self._lock:
             handle = self._handles.get(sid)
-        return outcome_json(handle.outcome()) if handle is not None else {}
+        return outcome_json(handle.outcome(), handle.invite) if handle is not None else {}
 
     def close(self) -> None:
         """The user agent is the TeXML recorder's: it closes it."""

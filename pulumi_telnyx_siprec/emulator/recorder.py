@@ -13,11 +13,12 @@ Without `await_srs` the start is answered at once, as it may be at Telnyx.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
 from .api.state import Answer, CallbackEvent, EmulatorState, Event, SessionEnded, SessionStarted
+from .sip.sdes import DEFAULT_SUITES
 from .siprec import TIMER_B, HostNotAllowedError, RecordingRequest, SessionHandle, SiprecUserAgent, SrcOutcome
 
 Submit = Callable[[Iterable[Event]], None]
@@ -32,10 +33,13 @@ def failure_text(outcome: SrcOutcome) -> str:
     return "no-answer" if outcome.state == "timeout" else f"SIPREC connection failed: {outcome.final_reason}"
 
 
-def outcome_json(outcome: SrcOutcome) -> dict[str, Any]:
-    """The SIP side of a session, as the emulator's state shows it."""
+def outcome_json(outcome: SrcOutcome, invite: bytes = b"") -> dict[str, Any]:
+    """The SIP side of a session, as the emulator's state shows it, with the INVITE as sent once it is (the start
+    notes it at once, before a TCP or TLS connection may have let the client send it)."""
     shown = asdict(outcome)
     shown["answered_media"] = [asdict(m) for m in outcome.answered_media]
+    if invite:
+        shown["invite"] = invite.decode("utf-8", "replace")
     return shown
 
 
@@ -43,11 +47,12 @@ class SiprecRecorder:
     """Invites the SRS of sessions whose connector the emulator holds; hangs up when they end."""
 
     def __init__(self, state: EmulatorState, *, await_srs: bool = True, allow_any_srs_host: bool = False,
-                 invite_timeout: float = TIMER_B) -> None:
+                 invite_timeout: float = TIMER_B, srtp_suites: Sequence[str] = DEFAULT_SUITES) -> None:
         self._state = state
         self._await_srs = await_srs
         self._invite_timeout = invite_timeout
-        self._agent = SiprecUserAgent(allow_any_host=allow_any_srs_host, invite_timeout=invite_timeout)
+        self._agent = SiprecUserAgent(allow_any_host=allow_any_srs_host, invite_timeout=invite_timeout,
+                                      srtp_suites=srtp_suites)
         self._handles: dict[str, SessionHandle] = {}
         self._lock = threading.Lock()
         self._submit: Submit = lambda _events: None
@@ -132,7 +137,7 @@ class SiprecRecorder:
         """The SIP side of one session now (RTP counts grow while it lives)."""
         with self._lock:
             handle = self._handles.get(sid)
-        return outcome_json(handle.outcome()) if handle is not None else {}
+        return outcome_json(handle.outcome(), handle.invite) if handle is not None else {}
 
     def _note(self, sid: str, facts: dict[str, Any]) -> None:
         self._state.note_sip(sid, facts)

@@ -1,8 +1,10 @@
 """The recording path end to end (issue 14): `pulumi up` of the test-call stack makes a real SRS (SIPp) receive a
-SIPREC INVITE and RTP from the emulator; `pulumi destroy` makes it receive BYE; a refusing SRS fails `pulumi up`."""
+SIPREC INVITE and RTP from the emulator; `pulumi destroy` makes it receive BYE; a refusing SRS fails `pulumi up`. With
+`secure` (issue 23), the local TLS SRS on port 5061 receives the session over TLS and its media as SRTP."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,9 @@ from typing import Any
 import pytest
 
 from pulumi_telnyx_siprec.emulator import Emulator
+from pulumi_telnyx_siprec.emulator.siprec.rtp import TONE_HZ
 from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs
+from pulumi_telnyx_siprec.emulator.srs.tone import TOLERANCE_HZ
 from tests.support.engine import (
     CALL_CONTROL_APP,
     CONNECTION,
@@ -120,3 +124,43 @@ def test_a_call_control_session_records_to_the_srs_and_ends_when_its_call_does(t
     assert (received.extension_parameters, received.custom_headers) == ((("X-Test-Run", "run-42"),), ())
     [call] = emulator.state()["call_control_calls"].values()
     assert ([s["status"] for s in call["sessions"]], call["hangup_cause"]) == (["stopped"], "normal_clearing")
+
+
+def tls_srs_on_5061() -> LocalSrs:
+    """The TLS SRS on port 5061 (a secure session's connector must have it) of 127.0.0.1, or of another loopback
+    address when that one is taken (Linux routes all of 127.0.0.0/8 here)."""
+    hosts = ["127.0.0.1", *(f"127.{random.randint(1, 250)}.{random.randint(1, 250)}.{random.randint(1, 250)}"  # noqa: S311
+                            for _ in range(5))]
+    for host in hosts:
+        srs = LocalSrs("accept", transport="tls", host=host, port=5061)
+        try:
+            return srs.start()
+        except OSError:
+            continue
+    pytest.skip("port 5061 is taken on every loopback address tried")
+
+
+def test_a_secure_session_records_over_tls_and_srtp_to_the_srs_on_port_5061(tmp_path: Path, cli: Path,
+                                                                           emulator: Emulator) -> None:
+    pytest.importorskip("pylibsrtp")
+    srs = tls_srs_on_5061()
+    try:
+        stack = recorded_stack(tmp_path, cli, emulator, srs, secure="true", sipTransport="tls")
+        stack.up()
+        emulator.wait_until(lambda state: all(n > 50 for n in state["sessions"][0]["sip"]["rtp_packets"]))
+        stack.destroy()
+        emulator.wait_until(lambda state: state["sessions"][0]["sip"]["bye_code"] == 200)
+        report = srs.stop()
+    finally:
+        srs.close()
+    sip = emulator.state()["sessions"][0]["sip"]
+    assert (sip["transport"], [m["srtp_suite"] for m in sip["answered_media"]]) == (
+        "tls", ["AES_CM_128_HMAC_SHA1_80"] * 2)
+    assert report.recording_problems(1) == []
+    [received] = report.sessions
+    assert [s.protocol for s in received.streams] == ["RTP/SAVP"] * 2
+    # Every packet the emulator sent passed the SRS's SRTP authentication, and each stream carried its own tone.
+    assert [(s.rtp_packets, s.rejected_packets) for s in received.streams] == [(n, 0) for n in sip["rtp_packets"]]
+    for stream, track in zip(received.streams, ("inbound", "outbound"), strict=True):
+        assert stream.tone_hz is not None
+        assert abs(stream.tone_hz - TONE_HZ[track]) <= TOLERANCE_HZ

@@ -9,7 +9,9 @@ hold whatever the SRS sends:
 - what the outcome keeps is within the bounds of `siprec.outcome`, and no note reports an internal error;
 - the next session to a well-behaved SRS, on the same transport, is established and ends with its BYE answered 200.
 
-A case: a transport; when the hostile messages come (instead of an answer to the INVITE, or once the session is
+A case: a transport (over TLS, a `secure` session at times: its SDP answers then carry generated `a=crypto` lines,
+well-formed or not, and an accepted one makes the client send SRTP to a sink port of the rig); when the hostile
+messages come (instead of an answer to the INVITE, or once the session is
 established); the messages (responses or requests built on the dialog's identifiers with generated start lines,
 headers, numbers, SDP bodies, line ends, truncation, floods, or raw bytes); then what the SRS does (answer 200, refuse
 486, keep quiet, close the connection, or send BYE). There are no timing assumptions: after the hostile messages the
@@ -22,7 +24,9 @@ the outcomes.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import socket
 import threading
 import time
 from collections import Counter
@@ -32,6 +36,7 @@ from typing import Literal, TypeVar
 from hypothesis import strategies as st
 
 from pulumi_telnyx_siprec.emulator.sip.message import MAX_MESSAGE_BYTES, SipMessage
+from pulumi_telnyx_siprec.emulator.sip.sdes import SUITES
 from pulumi_telnyx_siprec.emulator.siprec import SessionHandle, SiprecUserAgent, SrcOutcome
 from pulumi_telnyx_siprec.emulator.siprec.outcome import (
     MAX_ANSWERED_MEDIA,
@@ -45,6 +50,7 @@ from tests.support.hostile_srs import (
     Peer,
     answer,
     in_dialog_request,
+    offered_ports,
     sdp_answer,
     well_behaved,
 )
@@ -112,6 +118,12 @@ class Case:
     messages: tuple[HostileMessage | RawBytes, ...]
     then: Then
     session_timeout: int
+    secure: bool = False
+    """A secure session (TLS only): SRTP offered, and an accepted stream needs a usable crypto line."""
+    crypto: tuple[str, ...] | None = None
+    """Secure only: the `a=crypto` values of each m-line of the SRS's well-formed 200 (`accept`, or the 200 that
+    establishes an `after_established` session), whose streams it then accepts on the rig's sink port; None: that
+    200 rejects every stream (port 0), as for a session that is not secure."""
 
 
 # Strategies
@@ -161,6 +173,25 @@ extra_headers = st.one_of(st.lists(st.tuples(header_names, header_values), max_s
 session_expires = st.builds(lambda n, refresher: f"{n}{refresher}", numbers,
                             st.sampled_from(["", ";refresher=uac", ";refresher=uas", ";refresher", ';refresher="uac']))
 ports = st.one_of(st.integers(0, 65_535).map(str), numbers)
+crypto_keys = st.one_of(st.binary(min_size=30, max_size=30), st.binary(min_size=44, max_size=46), st.binary(max_size=64)
+                        ).map(lambda key: base64.b64encode(key).decode())
+crypto_values = st.one_of(
+    # The line a well-behaved SRS answers to the default offer: the client takes it and sends SRTP.
+    st.binary(min_size=30, max_size=30).map(
+        lambda key: f"1 AES_CM_128_HMAC_SHA1_80 inline:{base64.b64encode(key).decode()}"),
+    # Well-formed but for what is drawn: tags, suites (known, other case, unknown), keys of any length, lifetimes and
+    # MKIs, several keys, session parameters.
+    st.builds(lambda tag, suite, key, extra: f"{tag} {suite} inline:{key}{extra}",
+              st.sampled_from(["1", "1", "2", "0", "01", "123456789", "1234567890", "-1", "x", ""]),
+              st.sampled_from([*SUITES, "aes_cm_128_hmac_sha1_80", "AES_CM_192_HMAC_SHA1_80", "F8_128_HMAC_SHA1_80",
+                               "AES_256_CM_HMAC_SHA1_80", "", "\u00e9", "A" * 300]),
+              st.one_of(crypto_keys, st.text(max_size=60)),
+              st.sampled_from(["", "", "|2^31", "|2^31|1:4", "|1:4", "|x", "|2^99999", "|1:4|2:4|3",
+                               ";inline:AAAA", " KDR=1", " UNENCRYPTED_SRTP", " " + "S" * 2000])),
+    st.text(max_size=100),
+    st.integers(1000, 5000).map(lambda n: "1 AES_CM_128_HMAC_SHA1_80 inline:" + "A" * n),
+)
+"""`a=crypto` values (RFC 4568) an SRS might answer with, usable or not."""
 addresses = st.one_of(st.sampled_from(["127.0.0.1", "::1", "0.0.0.0", "192.0.2.10", "999.1.1.1", "", "localhost",  # noqa: S104
                                        "127.0.0.1/127", "IN IP4", "::ffff:127.0.0.1"]), st.text(max_size=20))
 
@@ -185,6 +216,7 @@ def sdp_bodies(draw: st.DrawFn) -> bytes:
         lines.append(f"a={draw(st.sampled_from(['recvonly', 'sendrecv', 'sendonly', 'inactive', 'bogus']))}")
         if draw(st.booleans()):
             lines.append(f"a=label:{draw(st.one_of(st.text(max_size=20), st.just('L' * 3000)))}")
+        lines += [f"a=crypto:{value}" for value in draw(st.lists(crypto_values, max_size=3))]
     if draw(st.booleans()):
         lines.append(draw(st.text(max_size=30)))
     text = "\r\n".join(lines) + "\r\n"
@@ -257,12 +289,16 @@ def cases(draw: st.DrawFn, transports: tuple[Transport, ...] = TRANSPORTS) -> Ca
         "response" if when == "before_final" else draw(st.sampled_from(["response", "request"])))
     one = st.one_of(hostile_messages(kind), hostile_messages(kind), hostile_messages(kind),
                     st.builds(RawBytes, st.binary(max_size=3000), repeats))
+    transport = draw(st.sampled_from(transports))
+    secure = transport == "tls" and draw(st.booleans())
     return Case(
-        transport=draw(st.sampled_from(transports)),
+        transport=transport,
         when=when,
         messages=tuple(draw(st.lists(one, min_size=1, max_size=4))),
         then=draw(st.sampled_from(["accept", "reject", "silent", "close", "bye"])),
         session_timeout=draw(st.sampled_from([0, 1, 1800])),
+        secure=secure,
+        crypto=tuple(draw(st.lists(crypto_values, max_size=3))) if secure and draw(st.booleans()) else None,
     )
 
 
@@ -309,6 +345,18 @@ def finding_cases() -> list[Case]:
                                      message(start_line="SIP/2.0 200 OK", repeat=150),
                                      message(start_line="SIP/2.0 180 Ringing", content_length="9" * 400)),
              "accept", 1800),
+        # Issue 23 point 1: a secure session's 200 without a usable crypto line (none, an unknown suite, a tag not
+        # offered, a short key) fails the session; with one, SRTP goes to the sink.
+        Case("tls", "before_final", (message(start_line="SIP/2.0 180 Ringing"),), "accept", 0, secure=True,
+             crypto=()),
+        Case("tls", "before_final", (message(start_line="SIP/2.0 180 Ringing"),), "accept", 0, secure=True,
+             crypto=("1 AES_CM_192_HMAC_SHA1_80 inline:" + "A" * 40,)),
+        Case("tls", "before_final", (message(start_line="SIP/2.0 180 Ringing"),), "accept", 0, secure=True,
+             crypto=("7 AES_CM_128_HMAC_SHA1_80 inline:" + "A" * 40,)),
+        Case("tls", "before_final", (message(start_line="SIP/2.0 180 Ringing"),), "accept", 0, secure=True,
+             crypto=("1 AES_CM_128_HMAC_SHA1_80 inline:c2hvcnQ=",)),
+        Case("tls", "after_established", (message(kind="request", start_line="OPTIONS sip:a SIP/2.0"),), "bye", 0,
+             secure=True, crypto=("1 AES_CM_128_HMAC_SHA1_80 inline:" + "A" * 40,)),
         # Found by the fuzzer (5,000 cases): over TCP the same answer was sent, over the 64 KiB no SRS of ours reads.
         Case("tcp", "after_established", (message(kind="request", start_line="OPTIONS sip:a SIP/2.0", body=b"",
                                                   pad_to=MAX_MESSAGE_BYTES - 20),), "accept", 0),
@@ -382,15 +430,30 @@ def check(condition: bool, what: str) -> None:
 class _Run:
     """One case under way: what the SRS has seen of its session."""
 
-    def __init__(self, case: Case, number: int) -> None:
+    def __init__(self, case: Case, number: int, sink_port: int | None = None) -> None:
         self.case = case
         self.number = number
+        self.sink_port = sink_port
+        """Where an accepted secure stream's SRTP goes (the rig's sink)."""
         self.invite: SipMessage | None = None
         self.peer: Peer | None = None
         self.invited = threading.Event()
         self.acked = threading.Event()
         self.pinged = threading.Event()
         self.ping_cseq = 1000 + number
+
+    def answer_200(self, invite: SipMessage, extra: list[tuple[str, str]] | None = None) -> bytes:
+        """The SRS's well-formed 200 to `invite`: streams rejected (port 0), or for a secure case with `crypto`,
+        accepted on the sink port with those crypto lines."""
+        crypto = self.case.crypto
+        if crypto is None or self.sink_port is None:
+            headers, body = sdp_answer(invite)
+        else:
+            lines = "".join(f"m=audio {self.sink_port} RTP/SAVP 0\r\na=recvonly\r\n"
+                            + "".join(f"a=crypto:{value}\r\n" for value in crypto) for _ in offered_ports(invite))
+            body = f"v=0\r\no=srs 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n{lines}".encode()
+            headers = [("Contact", "<sip:srs@127.0.0.1>"), ("Content-Type", "application/sdp")]
+        return answer(invite, "200 OK", [*headers, *(extra or [])], body)
 
     def take(self, message: SipMessage, peer: Peer) -> None:
         """The SRS's script for this case's session, beyond the hostile messages the rig sends itself."""
@@ -403,9 +466,8 @@ class _Run:
             if self.invite is None:
                 self.invite, self.peer = message, peer
             if self.case.when == "after_established":
-                extra, body = sdp_answer(message)
                 timer = [("Session-Expires", f"{self.case.session_timeout};refresher=uac")]
-                _send(peer, answer(message, "200 OK", [*extra, *(timer if self.case.session_timeout else [])], body))
+                _send(peer, self.answer_200(message, timer if self.case.session_timeout else []))
             self.invited.set()
         elif method == "ACK":
             self.acked.set()
@@ -445,6 +507,9 @@ class FuzzRig:
         self.thread_failures: list[threading.ExceptHookArgs] = []
         self.counts: Counter[str] = Counter()
         self._previous_hook = threading.excepthook
+        # Where accepted secure streams send their SRTP: a socket nobody reads (the kernel drops what overflows it).
+        self._sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sink.bind(("127.0.0.1", 0))
 
     def __enter__(self) -> FuzzRig:
         self._previous_hook = threading.excepthook
@@ -456,6 +521,7 @@ class FuzzRig:
             self.agent.close()
             for srs in (*self._hostile.values(), *self._good.values()):
                 srs.close()
+            self._sink.close()
         finally:
             threading.excepthook = self._previous_hook
 
@@ -464,11 +530,12 @@ class FuzzRig:
         with self._lock:
             number = self._cases
             self._cases += 1
-            run = self._next = _Run(case, number)
+            run = self._next = _Run(case, number, self._sink.getsockname()[1])
         srs = self._hostile[case.transport]
         sid = f"fuzz-{number:08d}"
         handle = self.agent.start(recording_request(srs.port, transport=case.transport, track="inbound_track",
-                                                    session_sid=sid, session_timeout_secs=case.session_timeout))
+                                                    session_sid=sid, session_timeout_secs=case.session_timeout,
+                                                    secure=case.secure))
         try:
             check(run.invited.wait(WAIT), "the INVITE never reached the SRS")
             invite, peer = run.invite, run.peer
@@ -521,8 +588,7 @@ class FuzzRig:
     def _then(self, run: _Run, invite: SipMessage, peer: Peer) -> None:
         then = run.case.then
         if then == "accept":
-            extra, body = sdp_answer(invite)
-            _send(peer, answer(invite, "200 OK", extra, body))
+            _send(peer, run.answer_200(invite))
         elif then == "reject":
             _send(peer, answer(invite, "486 Busy Here"))
         elif then == "bye":
@@ -570,6 +636,12 @@ class FuzzRig:
     def _count(self, case: Case, outcome: SrcOutcome) -> None:
         self.counts["cases"] += 1
         self.counts[f"{case.transport} {outcome.state}"] += 1
+        if case.secure:
+            self.counts["secure"] += 1
+            if any("no usable SRTP key" in note for note in outcome.notes):
+                self.counts["secure, refused for its crypto lines"] += 1
+            if any(m.srtp_suite for m in outcome.answered_media) and any(outcome.rtp_packets):
+                self.counts["secure, SRTP sent"] += 1
         if any(note.startswith("dropped a malformed message") for note in outcome.notes):
             self.counts["with a malformed message dropped"] += 1
         if outcome.provisional_heard > MAX_PROVISIONAL_KEPT:

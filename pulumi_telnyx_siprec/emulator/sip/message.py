@@ -305,12 +305,15 @@ def render(first_line: str, headers: Sequence[tuple[str, str]], body: bytes = b"
 
 
 def response_to(request: SipMessage, code: int, reason: str, extra: Sequence[tuple[str, str]] = (),
-                body: bytes = b"") -> bytes:
+                body: bytes = b"", to_tag: str | None = None) -> bytes:
     """A response echoing the request's Via list, From, To, Call-ID and CSeq (RFC 3261 section 8.2.6.2), then
-    `extra` headers."""
+    `extra` headers. `to_tag` is added to a To that has no tag (a UAS's answer to a dialog-creating request, RFC 3261
+    section 8.2.6.2)."""
     headers = [("Via", via) for name, via in request.headers if name == "via"]
     headers += [(label, request.get(name) or "") for label, name in
                 (("From", "from"), ("To", "to"), ("Call-ID", "call-id"), ("CSeq", "cseq"))]
+    if to_tag is not None and header_parameter(headers[-3][1], "tag") is None:
+        headers[-3] = ("To", f"{headers[-3][1]};tag={to_tag}")
     return render(f"SIP/2.0 {code} {reason}", [*headers, *extra], body)
 
 

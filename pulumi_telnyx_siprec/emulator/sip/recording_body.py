@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .message import decimal, quoted
+from .sdes import DEFAULT_SUITES, SUITES, CryptoAttribute, offer_crypto
 
 RECORDING_NAMESPACE = "urn:ietf:params:xml:ns:recording:1"
 """RFC 7865's namespace for `application/rs-metadata+xml`."""
@@ -45,9 +46,6 @@ RECORDING_DISPOSITION = "recording-session"
 PCMU_PAYLOAD_TYPE = 0
 TELEPHONE_EVENT_PAYLOAD_TYPE = 101
 """Dynamic (RFC 3551 section 6 leaves 96-127 to the SDP); 101 is the customary choice."""
-SRTP_SUITE = "AES_CM_128_HMAC_SHA1_80"
-SRTP_KEY_SALT_BYTES = 30
-"""16-byte master key + 14-byte master salt for AES_CM_128_HMAC_SHA1_80 (RFC 4568 section 6.2.1)."""
 
 _ID_NAMESPACE = uuid.UUID("0c5b2f1e-7c1a-5d0e-9a55-6b0f3f1c2d4e")
 
@@ -114,11 +112,13 @@ _DIRECTIONS = ("sendonly", "recvonly", "sendrecv", "inactive")
 
 def sdp_offer(track: str, ports: Sequence[int], *, address: str = "127.0.0.1", secure: bool = False,
               telephone_event: bool = True, session_id: int | None = None, session_version: int = 1,
-              keys: Sequence[bytes] | None = None) -> str:
+              keys: Sequence[bytes] | None = None,
+              crypto: Sequence[Sequence[CryptoAttribute]] | None = None) -> str:
     """The SRC's SDP offer: one `a=sendonly` PCMU audio m-line per forwarded stream, labelled as in the metadata.
 
     `ports` are the local RTP ports, one per stream of `forwarded_streams(track)`. With `secure`, the m-lines are
-    `RTP/SAVP` with an SDES `a=crypto` line each; `keys` (30 bytes each) default to fresh random ones.
+    `RTP/SAVP` with SDES `a=crypto` lines (RFC 4568): `crypto` gives each stream's lines; without it each stream
+    offers the default suite (`sdes.DEFAULT_SUITES`) with `keys` (30 bytes each), or fresh random keys.
     """
     streams = forwarded_streams(track)
     if len(ports) != len(streams):
@@ -126,8 +126,14 @@ def sdp_offer(track: str, ports: Sequence[int], *, address: str = "127.0.0.1", s
     for port in ports:
         if not 0 < port < 65536:
             raise ValueError(f"RTP port must be 1..65535, not {port}")
-    if keys is not None and (len(keys) != len(streams) or any(len(k) != SRTP_KEY_SALT_BYTES for k in keys)):
-        raise ValueError(f"keys: one {SRTP_KEY_SALT_BYTES}-byte key per stream")
+    if secure and crypto is None:
+        default = SUITES[DEFAULT_SUITES[0]]
+        if keys is not None and (len(keys) != len(streams) or any(len(k) != default.key_salt_bytes for k in keys)):
+            raise ValueError(f"keys: one {default.key_salt_bytes}-byte key per stream")
+        crypto = [(CryptoAttribute(1, default.name, key),) for key in keys] if keys is not None else [
+            offer_crypto() for _ in streams]
+    if crypto is not None and (len(crypto) != len(streams) or not all(crypto)):
+        raise ValueError("crypto: one or more a=crypto lines per stream")
     family = _address_family(address)
     # RFC 4566 section 5.2 suggests an NTP timestamp for the session id; any number unique to the session will do.
     sid = session_id if session_id is not None else secrets.randbelow(2**62)
@@ -146,9 +152,8 @@ def sdp_offer(track: str, ports: Sequence[int], *, address: str = "127.0.0.1", s
             lines.append(f"a=rtpmap:{TELEPHONE_EVENT_PAYLOAD_TYPE} telephone-event/8000")
             lines.append(f"a=fmtp:{TELEPHONE_EVENT_PAYLOAD_TYPE} 0-16")
         lines.append("a=ptime:20")
-        if secure:
-            key = keys[index] if keys is not None else secrets.token_bytes(SRTP_KEY_SALT_BYTES)
-            lines.append(f"a=crypto:1 {SRTP_SUITE} inline:{base64.b64encode(key).decode()}")
+        if secure and crypto is not None:
+            lines += [f"a=crypto:{line.render()}" for line in crypto[index]]
         # RFC 7866 section 7.1.1: the SRC only sends, and labels each stream so the metadata can name it.
         lines.append("a=sendonly")
         lines.append(f"a=label:{stream.label}")

@@ -34,6 +34,9 @@ class AnsweredMedia:
     port: int
     """0 when the SRS rejected the stream."""
     direction: str
+    srtp_suite: str | None = None
+    """A secure session's stream: the SRTP suite of the offered crypto line the SRS answered (its key protects the
+    stream's RTP); None otherwise."""
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ class RecordingRequest:
     custom_headers: tuple[tuple[str, str], ...] = ()
     include_metadata_custom_headers: bool = False
     secure: bool = False
-    """SRTP offer (`RTP/SAVP` + `a=crypto`) and TLS signalling whatever `transport` says, as Telnyx does ("encrypt
-    media sent to your SRS using SRTP and TLS"). No RTP is sent then: the standard library has no AES for SRTP."""
+    """SRTP offer (`RTP/SAVP` + `a=crypto`), SRTP media, and TLS signalling whatever `transport` says, as Telnyx
+    does ("encrypt media sent to your SRS using SRTP and TLS"). Needs pylibsrtp (the `srtp` extra): without it the
+    session fails at once, saying how to install it."""
     transport: str = "udp"
 
     def __post_init__(self) -> None:

@@ -47,12 +47,15 @@ def tone_frames(frequency: int, amplitude: int = 8000) -> tuple[bytes, ...]:
     return tuple(table[i:i + SAMPLES_PER_PACKET] for i in range(0, samples, SAMPLES_PER_PACKET))
 
 
-TONES = {"inbound": tone_frames(440), "outbound": tone_frames(1000)}
-"""Caller's stream 440 Hz, callee's 1 kHz: a listener can tell them apart."""
+TONE_HZ = {"inbound": 440, "outbound": 1000}
+"""The tone of each track: the caller's stream (inbound) 440 Hz, the callee's (outbound) 1 kHz, so that a listener
+(the local SRS's report, say) can tell them apart, and tell that the media was decrypted right."""
+TONES = {track: tone_frames(hz) for track, hz in TONE_HZ.items()}
+"""Each track's tone, as 20 ms PCMU payloads."""
 
 
 Protector = Callable[[bytes], bytes]
-"""Turns an RTP packet into what goes on the wire: where an SRTP protector (RFC 3711) would plug in."""
+"""Turns an RTP packet into what goes on the wire: a secure session's SRTP protector (RFC 3711, `..srtp`)."""
 
 
 class RtpSender:

@@ -14,10 +14,11 @@ import time
 from typing import Protocol
 
 from ..sip.message import SipMessage
+from ..srtp import srtp_problem
 from .addresses import HostNotAllowedError
 from .dialog import Dialog, DialogHost, respond
 from .media import SessionMedia
-from .outcome import Listener, SrcOutcome
+from .outcome import Listener, SrcOutcome, clip
 from .progress import SessionProgress
 from .refresh import SessionRefresher
 from .request import RecordingRequest
@@ -30,6 +31,7 @@ class SessionHost(DialogHost, Protocol):
     """What a session needs of its user agent beyond its dialog's needs: the network rule, and in-dialog routing."""
 
     allow_any_host: bool
+    srtp_suites: tuple[str, ...]
 
     def _register_dialog(self, session: SessionHandle) -> None: ...
 
@@ -45,7 +47,8 @@ class SessionHandle:
         self._agent = agent
         self._stop_requested = threading.Event()
         self._progress = SessionProgress(listener, lambda: self._media.packets())
-        self._media = SessionMedia(request, allow_any_host=agent.allow_any_host, note=self._progress.note)
+        self._media = SessionMedia(request, allow_any_host=agent.allow_any_host, note=self._progress.note,
+                                   srtp_suites=agent.srtp_suites)
         self._dialog = Dialog(agent, request, (srs_address, request.srs_port), note=self._progress.note,
                               gave_up=self._progress.gave_up)
         self._refresher = SessionRefresher(request.session_timeout_secs, self._dialog, self._progress,
@@ -125,6 +128,11 @@ class SessionHandle:
                 self._release(keep_dialog=self._progress.ended_by == "srs")
 
     def _control(self) -> None:
+        if self.request.secure and (problem := srtp_problem()) is not None:
+            # Nothing is sent: an SRTP offer whose media could never follow would only mislead the SRS.
+            self._progress.note(f"secure session not started: {problem}")
+            self._fail(None, f"secure session not started: {problem}")
+            return
         try:
             self._open()
         except (OSError, ValueError, HostNotAllowedError) as err:
@@ -165,8 +173,7 @@ class SessionHandle:
         dialog.learn(answer)
         self._refresher.negotiate(answer)
         dialog.ack(answer, first)
-        self._accepted(answer)
-        return True
+        return self._accepted(answer)
 
     def _stop_step(self) -> StopStep:
         if not self._stop_requested.is_set():
@@ -175,9 +182,14 @@ class SessionHandle:
         # closed); late answers then go to the late handler.
         return "abandon" if self._progress.ended.is_set() else "cancel"
 
-    def _accepted(self, answer: SipMessage) -> None:
-        """The SRS took the session: the media starts, unless a stop() came first."""
+    def _accepted(self, answer: SipMessage) -> bool:
+        """The SRS took the session: the media starts, unless a stop() came first (True), or its answer cannot carry
+        the session's SRTP (False: the session fails)."""
         media = self._media.answered(answer)
+        refusal = self._media.srtp_refusal()
+        if refusal is not None:
+            self._refuse_answer(answer, refusal)
+            return False
         acceptance = self._progress.accept(answer.status, answer.reason, media)
         if acceptance == "given_up":
             # The session is over (stop() stopped waiting for this answer, or it failed): what it accepts ends at once.
@@ -185,18 +197,28 @@ class SessionHandle:
             after = "stop() gave up waiting" if state == "cancelled" else f"the session {state}"
             if not self._dialog.can_send():
                 self._progress.note(f"a {answer.status} arrived after {after}: ACKed, but the SIP connection is closed")
-                return
+                return True
             self._progress.note(f"a {answer.status} arrived after {after}: ACKed and BYE sent")
             self._bye(time.monotonic() + 2.0)
-            return
+            return True
         if acceptance == "stopping" or self._progress.ended.is_set():
             # stop() is waiting for this answer and sends the BYE itself, or the SRS ended the session meanwhile
             # (it closed the connection): no media.
             self._progress.final.set()
-            return
+            return True
         self._media.start(media)
         self._progress.final.set()
         self._progress.notify("established")
+        return True
+
+    def _refuse_answer(self, answer: SipMessage, refusal: str) -> None:
+        """A 2xx (ACKed) whose SDP answer cannot carry the session's SRTP: the session fails (unless it was over
+        already), a BYE ends the dialog the 2xx made, and no RTP, plain or protected, is sent."""
+        self._progress.fail(None, f"{answer.status} {clip(answer.reason, 60)} refused: {refusal}")
+        self._progress.note(f"{refusal}: the {answer.status} was ACKed, BYE sent, no RTP sent")
+        if self._dialog.can_send():
+            self._bye(time.monotonic() + 2.0)
+        self._release()
 
     def _end_after_failed_refresh(self) -> None:
         self._progress.mark_stopped()

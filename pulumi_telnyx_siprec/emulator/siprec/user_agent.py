@@ -11,8 +11,10 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Sequence
 
 from ..sip.message import MalformedMessageError, SipMessage
+from ..sip.sdes import DEFAULT_SUITES, check_suites
 from .addresses import resolve_host, source_allowed
 from .dialog import respond
 from .outcome import Listener
@@ -30,11 +32,14 @@ class SiprecUserAgent:
     TLS (`secure` or transport `tls`) uses `tls_context`; the default one does not verify the SRS's certificate,
     because a lab SRS is usually self-signed; pass a verifying context to check it. `connection_linger` is how long a
     session's TCP or TLS connection stays open once the session is over, for the SRS to finish with it (0: closed at
-    once).
+    once). `srtp_suites` are the SRTP suites a secure session offers, in order of preference (SDES names of
+    `sip.sdes.SUITES`; the default is `sip.sdes.DEFAULT_SUITES`): ValueError for an unknown one.
     """
 
     def __init__(self, *, allow_any_host: bool = False, invite_timeout: float = TIMER_B, t1: float = T1,
-                 tls_context: ssl.SSLContext | None = None, connection_linger: float = CONNECTION_LINGER) -> None:
+                 tls_context: ssl.SSLContext | None = None, connection_linger: float = CONNECTION_LINGER,
+                 srtp_suites: Sequence[str] = DEFAULT_SUITES) -> None:
+        self.srtp_suites = check_suites(srtp_suites)
         self.allow_any_host = allow_any_host
         self.connection_linger = connection_linger
         self.invite_timeout = invite_timeout

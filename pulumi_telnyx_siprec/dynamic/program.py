@@ -1,33 +1,15 @@
-"""What the generated resource classes share on the program side: taking an Args object or keyword arguments, and
-the property bag a dynamic resource registers."""
+"""What the generated dynamic resource classes share on the program side: taking an Args object or keyword arguments
+(`resources/arguments.py`, shared with the native classes), and the property bag a dynamic resource registers."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
+from ..resources.arguments import args_from
 from ..resources.spec import ResourceSpec
 
-ArgsT = TypeVar("ArgsT")
-
-
-def args_from(args_type: type[ArgsT], spec: ResourceSpec, args: ArgsT | None, kwargs: Mapping[str, Any]) -> ArgsT:
-    """The Args object from either an Args instance or keyword arguments, as generated Pulumi SDKs accept."""
-    if args is not None:
-        if kwargs:
-            raise TypeError(f"pass either a {args_type.__name__} or keyword arguments, not both")
-        if not isinstance(args, args_type):
-            raise TypeError(f"args must be a {args_type.__name__}, got {type(args).__name__}")
-        return args
-    known = {f.name for f in dataclasses.fields(args_type)}  # type: ignore[arg-type]
-    for name in kwargs:
-        if name not in known:
-            hint = spec.inputs.suggest(name)
-            raise TypeError(
-                f"{args_type.__name__} has no input `{name}`" + (f"; did you mean `{hint}`?" if hint else "")
-            )
-    return args_type(**kwargs)
+__all__ = ["args_from", "property_bag"]
 
 
 def property_bag(spec: ResourceSpec, args: Any) -> dict[str, Any]:

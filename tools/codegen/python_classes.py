@@ -18,11 +18,16 @@ def module_path(spec: ResourceSpec) -> str:
     return f"{PACKAGE_DIR}/dynamic/{spec.module_name}.py"
 
 
-def input_type(spec: Field) -> str:
-    """The annotation of an Args field: what a program may pass (values or outputs)."""
+def input_annotation(spec: Field) -> str:
+    """The annotation of an Args field: what a program may pass (values or outputs); optional ones may be None."""
     inner = "Mapping[str, pulumi.Input[str]]" if spec.kind is Kind.STRING_MAP else _PYTHON_TYPES[spec.kind]
     annotation = f"pulumi.Input[{inner}]"
-    return annotation if spec.required else f"{annotation} | None = None"
+    return annotation if spec.required else f"{annotation} | None"
+
+
+def input_type(spec: Field) -> str:
+    """An Args dataclass field: its annotation, and None as the default of an optional one."""
+    return input_annotation(spec) if spec.required else f"{input_annotation(spec)} = None"
 
 
 def output_type(prop: Property) -> str:

@@ -1,6 +1,7 @@
 """Every artefact derived from a resource spec agrees with it, field by field, for every resource: the Python Args
-and resource class (dynamic and native), the plugin's schema.json, the reference page. (tests/test_generated.py checks that each file is
-what the generators render; this checks that what they render says what the spec says, in each language's terms.)"""
+and resource class (dynamic and native), the plugin's schema.json, the reference page. (tests/test_generated.py checks
+that each file is what the generators render; this checks that what they render says what the spec says, in each
+language's terms.)"""
 
 from __future__ import annotations
 
@@ -111,7 +112,8 @@ def test_the_native_resource_types_every_property_as_the_dynamic_one_does(spec: 
     native, dynamic = getattr(pulumi_telnyx_siprec.native, spec.name), getattr(pulumi_telnyx_siprec, spec.name)
     assert hints(native) == hints(dynamic)
     assert native.__doc__ == dynamic.__doc__
-    assert issubclass(native, pulumi.CustomResource) and not issubclass(native, pulumi.dynamic.Resource)
+    assert issubclass(native, pulumi.CustomResource)
+    assert not issubclass(native, pulumi.dynamic.Resource)
 
 
 @by_name

@@ -13,7 +13,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..resources.siprec_connector.spec import SPEC
-from .program import args_from, property_bag
+from .program import args_from, dynamic_properties
 from .provider import DynamicProvider
 
 __all__ = ["SiprecConnector", "SiprecConnectorArgs", "SiprecConnectorProvider"]
@@ -92,4 +92,7 @@ class SiprecConnector(pulumi.dynamic.Resource, module="telnyx", name="SiprecConn
     ) -> None:
         """Declares a `SiprecConnector`; pass a `SiprecConnectorArgs` or the same keyword arguments."""
         resolved = args_from(SiprecConnectorArgs, SPEC, args, kwargs)
-        super().__init__(SiprecConnectorProvider(), resource_name, property_bag(SPEC, resolved), opts)
+        # Registered as `pulumi.dynamic.Resource` would register it, from one constructor frame less: see
+        # `dynamic/program.py`.
+        props = dynamic_properties(SiprecConnectorProvider, SPEC, resolved)
+        pulumi.CustomResource.__init__(self, SPEC.dynamic_token, resource_name, props, opts)

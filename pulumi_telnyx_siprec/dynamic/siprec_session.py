@@ -13,7 +13,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..resources.siprec_session.spec import SPEC
-from .program import args_from, property_bag
+from .program import args_from, dynamic_properties
 from .provider import DynamicProvider
 
 __all__ = ["SiprecSession", "SiprecSessionArgs", "SiprecSessionProvider"]
@@ -158,4 +158,7 @@ class SiprecSession(pulumi.dynamic.Resource, module="telnyx", name="SiprecSessio
     ) -> None:
         """Declares a `SiprecSession`; pass a `SiprecSessionArgs` or the same keyword arguments."""
         resolved = args_from(SiprecSessionArgs, SPEC, args, kwargs)
-        super().__init__(SiprecSessionProvider(), resource_name, property_bag(SPEC, resolved), opts)
+        # Registered as `pulumi.dynamic.Resource` would register it, from one constructor frame less: see
+        # `dynamic/program.py`.
+        props = dynamic_properties(SiprecSessionProvider, SPEC, resolved)
+        pulumi.CustomResource.__init__(self, SPEC.dynamic_token, resource_name, props, opts)

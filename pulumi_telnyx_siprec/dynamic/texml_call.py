@@ -14,7 +14,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..resources.texml_call.spec import SPEC
-from .program import args_from, property_bag
+from .program import args_from, dynamic_properties
 from .provider import DynamicProvider
 
 __all__ = ["TexmlCall", "TexmlCallArgs", "TexmlCallProvider"]
@@ -166,4 +166,7 @@ class TexmlCall(pulumi.dynamic.Resource, module="telnyx", name="TexmlCall"):
     ) -> None:
         """Declares a `TexmlCall`; pass a `TexmlCallArgs` or the same keyword arguments."""
         resolved = args_from(TexmlCallArgs, SPEC, args, kwargs)
-        super().__init__(TexmlCallProvider(), resource_name, property_bag(SPEC, resolved), opts)
+        # Registered as `pulumi.dynamic.Resource` would register it, from one constructor frame less: see
+        # `dynamic/program.py`.
+        props = dynamic_properties(TexmlCallProvider, SPEC, resolved)
+        pulumi.CustomResource.__init__(self, SPEC.dynamic_token, resource_name, props, opts)

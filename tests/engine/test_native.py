@@ -60,6 +60,7 @@ def test_up_no_changes_replace_refresh_after_the_call_ends_and_destroy(tmp_path:
     [state] = stack.resources(SESSION)
     assert (state["id"], state["outputs"]["callSid"]) == (session["sid"], CALL)
     assert "__provider" not in state["inputs"]
+    assert state["sourcePosition"] == "project:///__main__.py#13"
     [provider] = stack.resources("pulumi:providers:telnyx-siprec")
     assert set(provider["inputs"]["apiKey"]) == {"4dabf18193072939515e22adb298388d", "ciphertext"}
     stack.preview(expect_no_changes=True)

@@ -68,7 +68,7 @@ def render_module(spec: ResourceSpec) -> str:
         "import pulumi.dynamic",
         "",
         f"from ..resources.{spec.module_name}.spec import SPEC",
-        "from .program import args_from, property_bag",
+        "from .program import args_from, dynamic_properties",
         "from .provider import DynamicProvider",
         "",
         f'__all__ = ["{name}", "{name}Args", "{name}Provider"]',
@@ -113,7 +113,10 @@ def render_module(spec: ResourceSpec) -> str:
         "    ) -> None:",
         *docstring(f"Declares a `{name}`; pass a `{name}Args` or the same keyword arguments.", "        "),
         f"        resolved = args_from({name}Args, SPEC, args, kwargs)",
-        f"        super().__init__({name}Provider(), resource_name, property_bag(SPEC, resolved), opts)",
+        "        # Registered as `pulumi.dynamic.Resource` would register it, from one constructor frame less: see",
+        "        # `dynamic/program.py`.",
+        f"        props = dynamic_properties({name}Provider, SPEC, resolved)",
+        "        pulumi.CustomResource.__init__(self, SPEC.dynamic_token, resource_name, props, opts)",
     ]
     return "\n".join(lines) + "\n"
 

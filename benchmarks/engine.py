@@ -425,6 +425,12 @@ def cli_versions(cli: Path) -> dict[str, str]:
 def print_table(report: dict[str, Any], results: Sequence[Result], diagnostics: Sequence[dict[str, Any]]) -> None:
     print(f"machine: {report['machine']}")
     print_results(results)
+    print_diagnostics(diagnostics)
+    goals = [r for r in results if r.met is not None]
+    print(f"goals: {sum(r.met is True for r in goals)} met, {sum(r.met is False for r in goals)} missed")
+
+
+def print_diagnostics(diagnostics: Sequence[dict[str, Any]]) -> None:
     if diagnostics:
         print("where the time goes (one more, unmeasured pass; API requests from the emulator's log; CPU seconds of "
               f"the CLI with its plugins / this process / the emulator, on {os.cpu_count()} cores):")
@@ -439,8 +445,6 @@ def print_table(report: dict[str, Any], results: Sequence[Result], diagnostics: 
                          f"provider's {d['workers'] or '?'} worker threads, --parallel {d['parallel']}) need at least "
                          f"{d['least_api_s']:.2f} s")
             print(line)
-    goals = [r for r in results if r.met is not None]
-    print(f"goals: {sum(r.met is True for r in goals)} met, {sum(r.met is False for r in goals)} missed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

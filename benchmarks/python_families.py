@@ -31,6 +31,7 @@ from typing import Any
 
 from benchmarks.cases import Result, emulator, print_results
 from benchmarks.engine import (
+    DYNAMIC_WORKERS,
     GOAL_N,
     PLUGIN,
     Bench,
@@ -41,7 +42,10 @@ from benchmarks.engine import (
     measure,
     operation,
     plugin_problem,
+    plugin_workers,
+    print_diagnostics,
     progress,
+    where_time_goes,
 )
 from benchmarks.measure import Timing, machine
 from tools.stack import cli_dir
@@ -163,9 +167,11 @@ def recorded(name: str, stack: TimedStack, verb: str, n: int, parallel: int, mem
 
 
 def families(bench: Bench, sizes: Sequence[int], repeats: int, largest_repeats: int, latencies: Sequence[float],
-             parallel: int, warmup: bool) -> tuple[list[Result], list[dict[str, Any]]]:
+             parallel: int, warmup: bool, diagnose: bool
+             ) -> tuple[list[Result], list[dict[str, Any]], list[dict[str, Any]]]:
     results: list[Result] = []
     extras: list[dict[str, Any]] = []
+    diagnostics: list[dict[str, Any]] = []
     for latency in latencies:
         ms = f"{latency * 1000:g} ms API, --parallel {parallel}"
         with emulator(latency, sip=False) as api:
@@ -186,7 +192,15 @@ def families(bench: Bench, sizes: Sequence[int], repeats: int, largest_repeats: 
                 extras.append({"n": n, "latency_s": latency, "parallel": parallel, "rounds": rounds,
                                "wall_s": time.perf_counter() - started, "peak_memory_kb": memory,
                                "state": state, "timings": {k: v.to_json() for k, v in timings.items()}})
-    return results, extras
+                if at_goal and diagnose:
+                    # One more, unmeasured pass: API requests in flight and CPU seconds (benchmarks/engine.py).
+                    diagnostics += where_time_goes(api, latency, {"native": stacks["native"],
+                                                                  "native floor": stacks["native floor"]},
+                                                   plugin_workers(), VERBS, n, parallel)
+                    diagnostics += where_time_goes(api, latency, {"dynamic": stacks["dynamic"],
+                                                                  "dynamic floor": stacks["dynamic floor"]},
+                                                   DYNAMIC_WORKERS, VERBS, n, parallel)
+    return results, extras, diagnostics
 
 
 def rows(verb: str, n: int, ms: str, timings: dict[str, Timing], at_goal: bool) -> list[Result]:
@@ -241,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--parallel", type=int, default=64, help="`pulumi ... --parallel` (default 64)")
     parser.add_argument("--warmup", action=argparse.BooleanOptionalAction, default=True,
                         help="one unrecorded round before each comparison but the largest N's (default on)")
+    parser.add_argument("--diagnose", action=argparse.BooleanOptionalAction, default=True,
+                        help=f"one more pass at N = {GOAL_N} and the API latency: requests in flight, CPU (default on)")
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help=f"where to write results ({DEFAULT_JSON})")
     args = parser.parse_args(argv)
 
@@ -256,18 +272,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"not measured: {problem}", flush=True)
             return 1
         progress(f"plugin: {plugin_runs}")
-        results, extras = families(bench, args.sizes, args.repeats, args.largest_repeats, args.latencies,
-                                   args.parallel, args.warmup)
+        results, extras, diagnostics = families(bench, args.sizes, args.repeats, args.largest_repeats,
+                                                args.latencies, args.parallel, args.warmup, args.diagnose)
     results = scale_goals(results, args.sizes)
     report = {"machine": machine() | cli_versions(cli), "settings": vars(args) | {"json": str(args.json)},
               "timed": "each operation's CLI process (`pulumi up`/`refresh`/`destroy`), from start to exit",
               "plugin": plugin_runs, "wall_s": time.perf_counter() - started,
               "load_average": {"before": load_before, "after": os.getloadavg()},
-              "results": [r.to_json() for r in results], "extras": extras}
+              "results": [r.to_json() for r in results], "extras": extras, "diagnostics": diagnostics}
     args.json.write_text(json.dumps(report, indent=2) + "\n")
     print(f"machine: {report['machine']}; load average before {load_before}, after {os.getloadavg()}")
     print_results(results)
     print_extras(extras)
+    print_diagnostics(diagnostics)
     goals = [r for r in results if r.met is not None]
     print(f"goals: {sum(r.met is True for r in goals)} met, {sum(r.met is False for r in goals)} missed")
     print(f"written to {args.json} after {report['wall_s']:.0f} s")

@@ -8,7 +8,8 @@ programs run inline through the Automation API (tools/stack.py), on a local file
 process of its own (no SIP); each figure is the CLI process's time.
 
 Besides the times it records, per stack and N: the provider process's peak memory (VmHWM from /proc, sampled every
-0.2 s while the CLI runs; the plugin, the no-op plugin or the dynamic provider server), and the state's size
+0.2 s while the CLI runs, among the processes this one started: the plugin, the no-op plugin or the dynamic
+provider server), and the state's size
 (`pulumi stack export`, compact JSON, and the backend's checkpoint file, which the engine rewrites at each step)
 per session.
 
@@ -82,9 +83,18 @@ def _peak_kb(pid: str) -> int | None:
     return None
 
 
+def _parent(pid: str) -> str:
+    try:
+        # Field 4 of proc(5)'s stat, after the command name in parentheses (which may hold spaces).
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    except (OSError, IndexError):
+        return "0"
+
+
 class PeakMemory:
-    """Samples, every `interval` seconds while it runs, the peak memory of the processes (other than this one)
-    whose command line holds `marker`; `peak_kb` is the largest seen."""
+    """Samples, every `interval` seconds while it runs, the peak memory of this process's descendants (the CLI and
+    the plugins it starts; never another user's processes on a shared machine) whose command line holds `marker`;
+    `peak_kb` is the largest seen."""
 
     def __init__(self, marker: str, interval: float = 0.2) -> None:
         self.marker = marker
@@ -94,13 +104,22 @@ class PeakMemory:
         self._seen: dict[str, bool] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> None:
+    def _ours(self, pid: str) -> bool:
         own = str(os.getpid())
+        for _ in range(16):  # the plugins are grandchildren of this process; 16 levels is plenty
+            pid = _parent(pid)
+            if pid == own:
+                return True
+            if pid in ("0", "1"):
+                return False
+        return False
+
+    def _sample(self) -> None:
         for pid in os.listdir("/proc"):
-            if not pid.isdigit() or pid == own:
+            if not pid.isdigit():
                 continue
             if pid not in self._seen:
-                self._seen[pid] = self.marker in _command_line(pid)
+                self._seen[pid] = self.marker in _command_line(pid) and self._ours(pid)
             if self._seen[pid]:
                 self.peak_kb = max(self.peak_kb, _peak_kb(pid) or 0)
 

@@ -159,12 +159,13 @@ class Bench:
             sys.path.insert(0, str(project))
         return project
 
-    def python_stack(self, kind: str, n: int, api: EmulatorProcess) -> TimedStack:
+    def python_stack(self, kind: str, n: int, api: EmulatorProcess, env: dict[str, str] | None = None
+                     ) -> TimedStack:
         """The Python program of N resources of `kind` (see engine_programs/python/__main__.py), with the provider
         config a session of its family needs; a floor gets its family's config too, so that stacks stay alike."""
         project = self.python_project()
         pythonpath = os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))
-        stack = self.stack(project, f"{kind}-{n}", {"PYTHONPATH": pythonpath})
+        stack = self.stack(project, f"{kind}-{n}", {"PYTHONPATH": pythonpath, **(env or {})})
         # The dynamic provider gets the whole stack config; a plugin, its package's namespace.
         namespace = {"siprec": "telnyx", "noop": "telnyx", "native": "telnyx-siprec",
                      "native-noop": "siprec-noop"}[kind]

@@ -7,7 +7,8 @@ floor, N no-op dynamic resources: `pulumi up`, `refresh` and `destroy`, interlea
 programs run inline through the Automation API (tools/stack.py), on a local file backend, against the emulator in a
 process of its own (no SIP); each figure is the CLI process's time.
 
-Besides the times it records, per stack and N: the provider process's peak memory (VmHWM from /proc, sampled every
+At the largest N and API latency it also runs the native stack once with `PULUMI_SKIP_CHECKPOINTS=true`. Besides the
+times it records, per stack and N: the provider process's peak memory (VmHWM from /proc, sampled every
 0.2 s while the CLI runs, among the processes this one started: the plugin, the no-op plugin or the dynamic
 provider server), and the state's size
 (`pulumi stack export`, compact JSON, and the backend's checkpoint file, which the engine rewrites at each step)
@@ -211,8 +212,12 @@ def families(bench: Bench, sizes: Sequence[int], repeats: int, largest_repeats: 
                 extras.append({"n": n, "latency_s": latency, "parallel": parallel, "rounds": rounds,
                                "wall_s": time.perf_counter() - started, "peak_memory_kb": memory,
                                "state": state, "timings": {k: v.to_json() for k, v in timings.items()}})
+                if n == max(sizes) and latency == max(latencies):
+                    extras[-1]["skip_checkpoints"] = without_checkpoints(bench, api, n, parallel)
                 if at_goal and diagnose:
-                    # One more, unmeasured pass: API requests in flight and CPU seconds (benchmarks/engine.py).
+                    # One more, unmeasured pass: API requests in flight and CPU seconds (benchmarks/engine.py). The
+                    # emulator keeps its last 2,000 requests: it starts the pass empty, so that it counts them all.
+                    api.reset()
                     diagnostics += where_time_goes(api, latency, {"native": stacks["native"],
                                                                   "native floor": stacks["native floor"]},
                                                    plugin_workers(), VERBS, n, parallel)
@@ -220,6 +225,14 @@ def families(bench: Bench, sizes: Sequence[int], repeats: int, largest_repeats: 
                                                                   "dynamic floor": stacks["dynamic floor"]},
                                                    DYNAMIC_WORKERS, VERBS, n, parallel)
     return results, extras, diagnostics
+
+
+def without_checkpoints(bench: Bench, api: Any, n: int, parallel: int) -> dict[str, float]:
+    """One more pass of the native stack with `PULUMI_SKIP_CHECKPOINTS=true` (the engine saves the state once, at
+    the end): each operation's CLI time."""
+    stack = bench.python_stack("native", n, api, {"PULUMI_SKIP_CHECKPOINTS": "true"})
+    progress(f"native with PULUMI_SKIP_CHECKPOINTS=true, N={n}: one pass")
+    return {verb: operation(stack, verb, n, parallel)() for verb in VERBS}
 
 
 def rows(verb: str, n: int, ms: str, timings: dict[str, Timing], at_goal: bool) -> list[Result]:
@@ -261,6 +274,9 @@ def print_extras(extras: Sequence[dict[str, Any]]) -> None:
         state = ", ".join(f"{k} {v['session_entry_bytes']:.0f}" for k, v in e["state"].items())
         print(f"  N={e['n']}, {e['latency_s'] * 1000:g} ms ({e['wall_s']:.0f} s): {line}; memory: {memory}; "
               f"state: {state}")
+        if "skip_checkpoints" in e:
+            skipped = ", ".join(f"{verb} {took:.2f} s" for verb, took in e["skip_checkpoints"].items())
+            print(f"  N={e['n']}, {e['latency_s'] * 1000:g} ms, native with PULUMI_SKIP_CHECKPOINTS=true: {skipped}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

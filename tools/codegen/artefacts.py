@@ -61,6 +61,12 @@ TABLES = [
     GeneratedTable(BENCHMARKS, "benchmark profile", figures.profile_table),
     GeneratedTable(BENCHMARKS, "engine benchmarks", lambda: figures.benchmark_table(figures.ENGINE_RESULTS)),
     GeneratedTable(BENCHMARKS, "engine benchmark diagnostics", figures.engine_diagnostics_table),
+    GeneratedTable(BENCHMARKS, "python families", figures.python_families_table),
+    GeneratedTable(BENCHMARKS, "python families scaling", figures.python_families_scaling_table),
+    GeneratedTable(BENCHMARKS, "python families state", figures.python_families_state_table),
+    GeneratedTable(BENCHMARKS, "python families diagnostics",
+                   lambda: figures.engine_diagnostics_table(figures.PYTHON_FAMILIES_RESULTS)),
+    GeneratedTable("README.md", "python families", figures.python_families_summary),
     GeneratedTable(BENCHMARKS, "SIP benchmark", figures.sip_table),
     GeneratedTable(BENCHMARKS, "HTTP client benchmark", figures.http_clients_table),
 ]

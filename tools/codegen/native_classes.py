@@ -27,8 +27,14 @@ RESERVED = frozenset({"id", "urn", "package"})
 """Attributes `pulumi.CustomResource` (or `ProviderResource`) already has: no property may be named so."""
 
 
+TAKEN_MODULES = frozenset({"__init__", "program", "provider"})
+"""The modules of `native/` that are not a resource's."""
+
+
 def module_path(spec: ResourceSpec) -> str:
     """Where a resource's generated native classes live, relative to the repository root."""
+    if spec.module_name in TAKEN_MODULES:
+        raise ValueError(f"{spec.name}: module name `{spec.module_name}` is taken in pulumi_telnyx_siprec/native/")
     return f"{NATIVE_DIR}/{spec.module_name}.py"
 
 

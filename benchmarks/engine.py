@@ -150,22 +150,27 @@ class Bench:
         return TimedStack(Project.load(project), f"{name}-{self.stacks}", self.folder / "backend",
                           home=self.folder / "pulumi-home", env=env, on_output=None, cli=self.cli)
 
-    def dynamic_project(self) -> Path:
-        """A copy of engine_programs/dynamic (stack config files land in the copy), importable by the inline
-        program (it runs in this process) and by the provider server (PYTHONPATH, see `dynamic_stack`)."""
-        project = self.folder / "dynamic"
+    def python_project(self) -> Path:
+        """A copy of engine_programs/python (stack config files land in the copy), importable by the inline
+        program (it runs in this process) and by the provider server (PYTHONPATH, see `python_stack`)."""
+        project = self.folder / "python"
         if not project.exists():
-            shutil.copytree(PROGRAMS / "dynamic", project, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(PROGRAMS / "python", project, ignore=shutil.ignore_patterns("__pycache__"))
             sys.path.insert(0, str(project))
         return project
 
-    def dynamic_stack(self, kind: str, n: int, api: EmulatorProcess) -> TimedStack:
-        project = self.dynamic_project()
+    def python_stack(self, kind: str, n: int, api: EmulatorProcess, env: dict[str, str] | None = None
+                     ) -> TimedStack:
+        """The Python program of N resources of `kind` (see engine_programs/python/__main__.py), with the provider
+        config a session of its family needs; a floor gets its family's config too, so that stacks stay alike."""
+        project = self.python_project()
         pythonpath = os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))
-        stack = self.stack(project, f"{kind}-{n}", {"PYTHONPATH": pythonpath})
-        # Both kinds get the provider config a session needs: the engine hands it to every dynamic provider.
-        stack.set_config({"count": str(n), "kind": kind, "callSid": CALL, "telnyx:baseUrl": api.base_url},
-                         {"telnyx:apiKey": KEY})
+        stack = self.stack(project, f"{kind}-{n}", {"PYTHONPATH": pythonpath, **(env or {})})
+        # The dynamic provider gets the whole stack config; a plugin, its package's namespace.
+        namespace = {"siprec": "telnyx", "noop": "telnyx", "native": "telnyx-siprec",
+                     "native-noop": "siprec-noop"}[kind]
+        stack.set_config({"count": str(n), "kind": kind, "callSid": CALL, f"{namespace}:baseUrl": api.base_url},
+                         {f"{namespace}:apiKey": KEY})
         return stack
 
     def yaml_stack(self, kind: str, n: int, api: EmulatorProcess, settings: dict[str, str] | None = None
@@ -244,7 +249,7 @@ def dynamic_vs_floor(bench: Bench, sizes: Sequence[int], repeats: int, latency: 
     with emulator(latency, sip=False) as api:
         for n in sizes:
             api.reset()
-            stacks = {kind: bench.dynamic_stack(kind, n, api) for kind in ("siprec", "noop")}
+            stacks = {kind: bench.python_stack(kind, n, api) for kind in ("siprec", "noop")}
             contenders = {f"{kind} {verb}": operation(stacks[kind], verb, n, parallel)
                           for verb in verbs for kind in stacks}
             timings = measure(f"dynamic provider, N={n}, {latency * 1000:g} ms", contenders, repeats, warmup)
@@ -358,8 +363,8 @@ def plugin_vs_dynamic(bench: Bench, sizes: Sequence[int], repeats: int, latencie
                 api.reset()
                 stacks = {"plugin": bench.yaml_stack("siprec", n, api, settings),
                           "plugin floor": bench.yaml_stack("noop", n, api, settings),
-                          "dynamic": bench.dynamic_stack("siprec", n, api),
-                          "dynamic floor": bench.dynamic_stack("noop", n, api)}
+                          "dynamic": bench.python_stack("siprec", n, api),
+                          "dynamic floor": bench.python_stack("noop", n, api)}
                 contenders = {f"{name} {verb}": operation(stack, verb, n, parallel)
                               for verb in verbs for name, stack in stacks.items()}
                 timings = measure(f"plugin vs dynamic, N={n}, {latency * 1000:g} ms", contenders, repeats, warmup)
@@ -421,6 +426,12 @@ def cli_versions(cli: Path) -> dict[str, str]:
 def print_table(report: dict[str, Any], results: Sequence[Result], diagnostics: Sequence[dict[str, Any]]) -> None:
     print(f"machine: {report['machine']}")
     print_results(results)
+    print_diagnostics(diagnostics)
+    goals = [r for r in results if r.met is not None]
+    print(f"goals: {sum(r.met is True for r in goals)} met, {sum(r.met is False for r in goals)} missed")
+
+
+def print_diagnostics(diagnostics: Sequence[dict[str, Any]]) -> None:
     if diagnostics:
         print("where the time goes (one more, unmeasured pass; API requests from the emulator's log; CPU seconds of "
               f"the CLI with its plugins / this process / the emulator, on {os.cpu_count()} cores):")
@@ -435,8 +446,6 @@ def print_table(report: dict[str, Any], results: Sequence[Result], diagnostics: 
                          f"provider's {d['workers'] or '?'} worker threads, --parallel {d['parallel']}) need at least "
                          f"{d['least_api_s']:.2f} s")
             print(line)
-    goals = [r for r in results if r.met is not None]
-    print(f"goals: {sum(r.met is True for r in goals)} met, {sum(r.met is False for r in goals)} missed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

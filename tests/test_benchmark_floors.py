@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pulumi
 import pytest
 
-from pulumi_telnyx_siprec import SiprecSessionProvider
+from pulumi_telnyx_siprec import SiprecSessionProvider, native
 from pulumi_telnyx_siprec.emulator import Emulator
 from tests.support.plugin_server import PluginServer
 from tests.support.samples import ACCOUNT_SID, API_KEY
@@ -37,6 +38,7 @@ def load(path: Path) -> ModuleType:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # the SDK resolves a resource class's annotations in its module's globals
     spec.loader.exec_module(module)
     return module
 
@@ -82,9 +84,39 @@ def test_the_dynamic_floor_stores_a_real_sessions_properties(emulator: Emulator,
     real_inputs = real.check({}, given).inputs
     real_outputs = real.create(real_inputs).outs
     assert real_outputs is not None
-    noop = load(PROGRAMS / "dynamic" / "benchmark_noop.py").NoopProvider()
+    noop = load(PROGRAMS / "python" / "benchmark_noop.py").NoopProvider()
     noop_inputs = noop.check({}, given).inputs
     noop_outputs = noop.create(noop_inputs).outs
     assert shape(noop_inputs) == shape(real_inputs)
     assert shape(noop_outputs) == shape(real_outputs)
     assert len(noop_outputs["uri"]) == len(real_outputs["uri"])
+
+
+class Registrations(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.inputs: list[dict[str, Any]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.inputs.append(dict(args.inputs))
+        return "id", dict(args.inputs)
+
+    def call(self, _args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def test_the_native_floor_is_declared_as_a_native_session_is() -> None:
+    """The Python program's native floor sends what a native SiprecSession sends, under the same names."""
+    mocks = Registrations()
+    pulumi.runtime.set_mocks(mocks, project="floors", stack="test", preview=False)
+    noop = load(PROGRAMS / "python" / "benchmark_noop.py")
+    given = {"account_sid": ACCOUNT_SID, "call_sid": CALL, "connector_name": "my-srs", "track": "both_tracks"}
+
+    def register() -> Any:
+        real = native.SiprecSession("real", native.SiprecSessionArgs(
+            account_sid=ACCOUNT_SID, call_sid=CALL, connector_name="my-srs", track="both_tracks"))
+        floor = noop.NativeNoopSession("floor", **given)
+        return pulumi.Output.all(real.urn, floor.urn)
+
+    runtime_test: Callable[[Callable[[], Any]], Callable[[], None]] = pulumi.runtime.test
+    runtime_test(register)()
+    assert mocks.inputs[0] == mocks.inputs[1] == INPUTS

@@ -49,3 +49,31 @@ def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:
     assert any(line.split()[:2] == ["measurement", "N"] for line in result.stdout.splitlines()), "the table's header"
     assert "goals:" in result.stdout
     assert f"written to {output}" in result.stdout
+
+
+def test_the_python_families_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
+    try:
+        engine_cli()
+    except SystemExit as err:
+        if in_ci():
+            pytest.fail(f"no Pulumi CLI for the Python families benchmark: {err}")
+        pytest.skip(f"no Pulumi CLI for the Python families benchmark: {err}")
+    output = tmp_path / "python-families-results.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.python_families", "--sizes", "1", "--latencies", "0.01", "--repeats", "1",
+         "--largest-repeats", "1", "--no-warmup", "--json", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(output.read_text())
+    names = [r["name"] for r in report["results"]]
+    for verb in ("up", "refresh", "destroy"):
+        for family in ("native (Python)", "dynamic (Python)", "native vs dynamic"):
+            assert any(name.startswith(f"{family}: `pulumi {verb}`") for name in names), (family, verb)
+    [extra] = report["extras"]
+    stacks = {"native", "native floor", "dynamic", "dynamic floor"}
+    assert set(extra["peak_memory_kb"]) == stacks
+    assert all(kb > 10_000 for kb in extra["peak_memory_kb"].values()), "each provider process was sampled"
+    assert set(extra["state"]) == stacks
+    assert all(state["session_entry_bytes"] > 500 for state in extra["state"].values())
+    assert "goals:" in result.stdout

@@ -1,6 +1,8 @@
 """One behaviour matrix, run through both adapters over the same operations: the dynamic providers (served by
 `python -m pulumi.dynamic`) and the provider plugin (`python -m pulumi_telnyx_siprec.plugin`), both over gRPC,
-against one emulator.
+against one emulator. The behaviour matrix also runs through the native Python classes (`pulumi_telnyx_siprec.native`)
+on the plugin: their inputs go out as the Pulumi SDK serializes them from a native Args object, and the plugin's
+outputs come back as the SDK maps them onto the native resource's attributes.
 
 Each case observes what an adapter does (check failures and inputs, the requests Telnyx receives, outputs,
 errors, diff plans) in the schemas' words: the plugin's camelCase names, its config namespace and random ids are
@@ -10,6 +12,7 @@ adapter fails here until the other has it too.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -18,9 +21,11 @@ from typing import Any, cast
 
 import pytest
 import requests
+from pulumi import _types
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
+from pulumi.runtime import rpc
 
 from pulumi_telnyx_siprec import (
     CallControlCallProvider,
@@ -28,6 +33,7 @@ from pulumi_telnyx_siprec import (
     SiprecConnectorProvider,
     SiprecSessionProvider,
     TexmlCallProvider,
+    native,
 )
 from pulumi_telnyx_siprec.emulator import Emulator
 from pulumi_telnyx_siprec.plugin.resources import ALL_NAMES, RESOURCE_TYPES
@@ -164,6 +170,25 @@ class PluginAdapter:
 
     def delete(self, resource: str, id_: str, outputs: Mapping[str, Any]) -> None:
         self._refused(lambda: self.server.delete(id_, self._wire(resource, outputs), urn=self._urn(resource)))
+
+
+class NativeAdapter(PluginAdapter):
+    """The plugin, reached as a Python program on the native classes reaches it: the SDK's own serializer turns a
+    native Args object into the properties sent (its `pulumi.property` names), and the SDK's own name map turns
+    the properties received into the resource's attributes. A name the Args class lacks (a typo) cannot come from
+    a Python program, whose class refuses it; it is sent as given, as the other adapters send it."""
+
+    def _wire(self, resource: str, props: Mapping[str, Any]) -> dict[str, Any]:
+        args_type = getattr(native, f"{resource}Args")
+        names = SCHEMAS[resource].names
+        args = args_type.__new__(args_type)  # as the SDK builds properties: no required-argument check here
+        vars(args).update({k: v for k, v in props.items() if k in names})
+        struct = asyncio.run(rpc.serialize_properties(vars(args), {}, None, None, args_type))
+        return {**rpc.deserialize_properties(struct, True), **{k: v for k, v in props.items() if k not in names}}
+
+    def _schema(self, resource: str, props: Mapping[str, Any]) -> dict[str, Any]:
+        attributes = _types.resource_pulumi_to_py_names(getattr(native, resource))
+        return {attributes.get(k, k): v for k, v in props.items()}
 
 
 Adapter = DynamicAdapter | PluginAdapter
@@ -462,10 +487,14 @@ def emulator() -> Iterator[Emulator]:
 
 @pytest.fixture(scope="module")
 def adapters(emulator: Emulator) -> Iterator[dict[str, Adapter]]:
-    with ProviderServer() as dynamic, PluginServer() as plugin:
+    # The native classes get a plugin process of their own, as a stack of theirs would: what a process does once
+    # (the account lookup) is then observed alike.
+    with ProviderServer() as dynamic, PluginServer() as plugin, PluginServer() as plugin_for_native:
         dynamic.configure({"telnyx:apiKey": API_KEY, "telnyx:baseUrl": emulator.base_url, "telnyx:maxRetryWait": "0"})
-        plugin.configure({"apiKey": API_KEY, "baseUrl": emulator.base_url, "maxRetryWait": "0"})
-        yield {"dynamic": DynamicAdapter(dynamic), "plugin": PluginAdapter(plugin)}
+        for server in (plugin, plugin_for_native):
+            server.configure({"apiKey": API_KEY, "baseUrl": emulator.base_url, "maxRetryWait": "0"})
+        yield {"dynamic": DynamicAdapter(dynamic), "plugin": PluginAdapter(plugin),
+               "native": NativeAdapter(plugin_for_native)}
 
 
 @contextmanager
@@ -521,8 +550,9 @@ def observe(case: Case, adapter: Adapter, emulator: Emulator) -> list[Any]:
 def test_the_fault_matrix_holds_through_both_adapters(case: Case, adapters: dict[str, Adapter],
                                                       emulator: Emulator) -> None:
     observed = {}
-    for name, adapter in adapters.items():
-        observed[name] = observe(case, adapter, emulator)
+    # The native classes reach the same plugin server: its faults are the plugin's, so they are not run twice.
+    for name in ("dynamic", "plugin"):
+        observed[name] = observe(case, adapters[name], emulator)
         emulator.wait_until_idle()
         if case.resource == CONNECTOR:  # a delete refused by the fault leaves it: the other adapter starts afresh
             requests.delete(f"{emulator.base_url}/siprec_connectors/{case.inputs['name']}", timeout=10,
@@ -538,6 +568,7 @@ def test_the_fault_matrix_holds_through_both_adapters(case: Case, adapters: dict
 def test_both_adapters_behave_alike(case: Case, adapters: dict[str, Adapter], emulator: Emulator) -> None:
     observed = {name: observe(case, adapter, emulator) for name, adapter in adapters.items()}
     assert observed["plugin"] == observed["dynamic"]
+    assert observed["native"] == observed["dynamic"]
 
     [(_, failures, checked)] = [item for item in observed["dynamic"] if item[0] == "check"]
     assert failures == case.failures

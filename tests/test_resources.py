@@ -1,4 +1,5 @@
-"""The program side: each resource's type token, Args/keyword forms, declared outputs and pickled provider."""
+"""The program side: each resource's type token, Args/keyword forms, declared outputs and pickled provider, in both
+Python families (the dynamic classes, and the native ones on the plugin)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import pulumi
 import pytest
 
 import pulumi_telnyx_siprec
-from pulumi_telnyx_siprec import SiprecConnector, SiprecConnectorArgs, SiprecSession, SiprecSessionArgs
+from pulumi_telnyx_siprec import SiprecConnector, SiprecConnectorArgs, SiprecSession, SiprecSessionArgs, native
 from pulumi_telnyx_siprec.resources.registry import SPECS
 from pulumi_telnyx_siprec.resources.spec import ResourceSpec
-from tests.support.samples import ACCOUNT_SID, CALL_SID, SIPREC_SID
+from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID, SIPREC_SID
 
 pulumi_test: Callable[[Callable[..., Any]], Callable[..., None]] = pulumi.runtime.test
 """`pulumi.runtime.test`, typed: it has no annotations; the test it wraps returns None once its Output resolved."""
@@ -141,3 +142,79 @@ def test_the_provider_paths_of_0_1_0_state_still_unpickle_to_the_provider(old_mo
     provider = pickle.loads(old_blob)  # noqa: S301 - our own class reference, as the state holds it
     assert type(provider) is getattr(pulumi_telnyx_siprec, provider_name)
     assert type(provider).spec is spec
+
+
+# The native classes (pulumi_telnyx_siprec.native): what they register for the plugin, and what they resolve.
+
+
+class CamelCaseMocks(RecordingMocks):
+    """Answers as the plugin would: the inputs it was sent, and Telnyx's answer, under camelCase names."""
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.registered.append(args)
+        if args.typ.startswith("pulumi:providers:"):
+            return "provider-id", dict(args.inputs)
+        return SIPREC_SID, {**args.inputs, "sid": SIPREC_SID, "accountSid": ACCOUNT_SID,
+                            "startTime": "Fri, 04 Dec 2026 16:19:13 +0000"}
+
+
+@pytest.fixture
+def camel_mocks() -> CamelCaseMocks:
+    recording = CamelCaseMocks()
+    pulumi.runtime.set_mocks(recording, project="siprec-tests", stack="test", preview=False)
+    return recording
+
+
+@pulumi_test
+def test_a_native_session_registers_the_plugin_type_with_camel_case_names(camel_mocks: CamelCaseMocks) -> Any:
+    session = native.SiprecSession("recording", call_sid=CALL_SID, connector_name="my-srs", secure=True)
+
+    def verify(values: list[Any]) -> None:
+        [registered] = camel_mocks.registered
+        assert registered.typ == "telnyx-siprec:index:SiprecSession"
+        assert registered.inputs == {"callSid": CALL_SID, "connectorName": "my-srs", "secure": True}
+        assert values == [SIPREC_SID, CALL_SID, ACCOUNT_SID, "Fri, 04 Dec 2026 16:19:13 +0000", None]
+
+    return pulumi.Output.all(session.sid, session.call_sid, session.account_sid, session.start_time,
+                             session.status).apply(verify)
+
+
+@pulumi_test
+def test_a_native_call_sends_from_as_from_and_its_header_names_as_given(camel_mocks: CamelCaseMocks) -> Any:
+    headers = {"X-Test-Run": "7", "call_sid": "a header, not the property"}
+    call = native.TexmlCall("call", native.TexmlCallArgs(connection_id="1", to="+15550100002", from_="+15550100001",
+                                                         custom_headers=headers))
+
+    def verify(values: list[Any]) -> None:
+        [registered] = camel_mocks.registered
+        assert registered.inputs == {"connectionId": "1", "to": "+15550100002", "from": "+15550100001",
+                                     "customHeaders": headers}
+        assert values == ["+15550100001", headers]
+
+    return pulumi.Output.all(call.from_, call.custom_headers).apply(verify)
+
+
+@pulumi_test
+def test_a_native_provider_registers_its_settings_by_config_name_the_key_as_a_secret(
+        camel_mocks: CamelCaseMocks) -> Any:
+    provider = native.Provider("second", api_key=API_KEY, base_url="http://127.0.0.1:9/v2", max_concurrency=8)
+    session = native.SiprecSession("recording", call_sid=CALL_SID, connector_name="my-srs",
+                                   opts=pulumi.ResourceOptions(provider=provider))
+
+    def verify(_: Any) -> None:
+        registered, used = camel_mocks.registered
+        assert registered.typ == "pulumi:providers:telnyx-siprec"
+        assert registered.name == "second"
+        assert set(registered.inputs) == {"apiKey", "baseUrl", "maxConcurrency"}
+        assert pulumi.runtime.rpc.is_rpc_secret(registered.inputs["apiKey"])
+        assert (used.provider or "").endswith("pulumi:providers:telnyx-siprec::second::provider-id")
+
+    return session.sid.apply(verify)
+
+
+@pytest.mark.usefixtures("camel_mocks")
+def test_a_misspelt_native_keyword_gets_a_hint() -> None:
+    with pytest.raises(TypeError, match=r"SiprecSessionArgs has no input `trak`; did you mean `track`\?"):
+        native.SiprecSession("recording", call_sid="c", connector_name="n", trak="both_tracks")
+    with pytest.raises(TypeError, match=r"ProviderArgs has no input `apikey`; did you mean `api_key`\?"):
+        native.Provider("p", apikey=API_KEY)

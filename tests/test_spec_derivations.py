@@ -1,19 +1,25 @@
 """Every artefact derived from a resource spec agrees with it, field by field, for every resource: the Python Args
-and resource class, the plugin's schema.json, the reference page. (tests/test_generated.py checks that each file is
-what the generators render; this checks that what they render says what the spec says, in each language's terms.)"""
+and resource class (dynamic and native), the plugin's schema.json, the reference page. (tests/test_generated.py checks
+that each file is what the generators render; this checks that what they render says what the spec says, in each
+language's terms.)"""
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import sys
 import typing
 from typing import Any
 
 import pulumi
+import pulumi.dynamic
 import pytest
+from pulumi import _types
 
 import pulumi_telnyx_siprec
+import pulumi_telnyx_siprec.native
+from pulumi_telnyx_siprec.configuration.settings import PLUGIN_SETTINGS
 from pulumi_telnyx_siprec.plugin.provider import SCHEMA_FILE
 from pulumi_telnyx_siprec.plugin.resources import RESOURCE_TYPES
 from pulumi_telnyx_siprec.resources.registry import SPECS
@@ -122,3 +128,57 @@ def test_every_enum_value_has_a_name_for_the_sdks() -> None:
     assert names["udp"] == "Udp"
     assert names["GET"] == "Get"
     assert all(name.isidentifier() and name[0].isupper() for name in names.values())
+
+
+# The native classes (pulumi_telnyx_siprec.native): the same Python surface, the plugin's names on the wire.
+
+
+@by_name
+def test_the_native_resource_types_every_property_as_the_dynamic_one_does(spec: ResourceSpec) -> None:
+    native, dynamic = getattr(pulumi_telnyx_siprec.native, spec.name), getattr(pulumi_telnyx_siprec, spec.name)
+    assert hints(native) == hints(dynamic)
+    assert native.__doc__ == dynamic.__doc__
+    assert issubclass(native, pulumi.CustomResource)
+    assert not issubclass(native, pulumi.dynamic.Resource)
+
+
+@by_name
+def test_the_native_args_take_every_input_as_the_dynamic_args_do(spec: ResourceSpec) -> None:
+    native = getattr(pulumi_telnyx_siprec.native, f"{spec.name}Args")
+    dynamic = getattr(pulumi_telnyx_siprec, f"{spec.name}Args")
+    assert native.__doc__ == dynamic.__doc__
+    parameters = inspect.signature(native).parameters
+    assert tuple(parameters) == spec.inputs.names
+    for field in spec.inputs.fields:
+        assert parameters[field.name].kind is inspect.Parameter.KEYWORD_ONLY
+        assert (parameters[field.name].default is inspect.Parameter.empty) is field.required, field.name
+    assert hints(native) == hints(dynamic)
+
+
+@by_name
+def test_the_native_classes_use_the_schema_s_names_both_ways(spec: ResourceSpec) -> None:
+    """What the SDK translates with: Args attributes to the names sent, the engine's names to resource attributes."""
+    resource = SCHEMA["resources"][spec.token]
+    native = getattr(pulumi_telnyx_siprec.native, spec.name)
+    sent = _types.input_type_py_to_pulumi_names(getattr(pulumi_telnyx_siprec.native, f"{spec.name}Args"))
+    assert sorted(sent.values()) == sorted(resource["inputProperties"])
+    received = _types.resource_pulumi_to_py_names(native)
+    assert set(received) == set(resource["properties"])
+    assert set(received.values()) == {p.name for p in spec.properties}
+    assert all(sent[python] == wire for wire, python in received.items() if python in sent)
+
+
+def test_the_native_provider_takes_every_plugin_setting_under_its_config_name() -> None:
+    native = pulumi_telnyx_siprec.native
+    names = _types.input_type_py_to_pulumi_names(native.ProviderArgs)
+    assert list(names.values()) == [s.name for s in PLUGIN_SETTINGS]
+    assert set(names.values()) == set(SCHEMA["provider"]["inputProperties"]) == set(SCHEMA["config"]["variables"])
+    assert tuple(inspect.signature(native.ProviderArgs).parameters) == tuple(names)
+    assert issubclass(native.Provider, pulumi.ProviderResource)
+    secret = {s.name for s in PLUGIN_SETTINGS if s.secret}
+    assert set(native.provider.SECRETS.values()) == secret == {"apiKey"}
+
+
+def test_the_native_package_exports_each_resource_its_args_and_the_provider() -> None:
+    expected = {f"{spec.name}{suffix}" for spec in SPECS for suffix in ("", "Args")} | {"Provider", "ProviderArgs"}
+    assert set(pulumi_telnyx_siprec.native.__all__) == expected

@@ -46,6 +46,9 @@ def test_up_starts_one_session_with_the_exact_form_and_a_second_run_changes_noth
     [session] = emulator.state()["sessions"]
     assert {k: v.value for k, v in up.outputs.items()} == {"sid": session["sid"], "status": "in-progress",
                                                            "account_sid": "acct-1"}
+    # Where the program declared it, not the generated class's constructor (dynamic/program.py says why).
+    [state] = stack.resources(SESSION)
+    assert state["sourcePosition"] == "project:///examples/quickstart/__main__.py#14"
     stack.preview(expect_no_changes=True)
     stack.up(expect_no_changes=True)
     stack.refresh(expect_no_changes=True)

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pulumi_telnyx_siprec.configuration.settings import PLUGIN_SETTINGS
 from pulumi_telnyx_siprec.resources.registry import SPECS
 
-from . import docs_pages, figures, package_schema, python_classes
+from . import docs_pages, figures, native_classes, package_schema, python_classes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,10 +37,14 @@ def _files() -> list[GeneratedFile]:
     files = [
         GeneratedFile("pulumi_telnyx_siprec/__init__.py", lambda: python_classes.render_package_init(SPECS)),
         GeneratedFile(package_schema.SCHEMA_PATH, package_schema.render),
+        GeneratedFile(native_classes.INIT_PATH, lambda: native_classes.render_init(SPECS)),
+        GeneratedFile(native_classes.PROVIDER_PATH, lambda: native_classes.render_provider(PLUGIN_SETTINGS)),
     ]
     for spec in SPECS:
         files.append(GeneratedFile(python_classes.module_path(spec),
                                    lambda spec=spec: python_classes.render_module(spec)))  # type: ignore[misc]
+        files.append(GeneratedFile(native_classes.module_path(spec),
+                                   lambda spec=spec: native_classes.render_module(spec)))  # type: ignore[misc]
         files.append(GeneratedFile(docs_pages.page_path(spec),
                                    lambda spec=spec: docs_pages.resource_page(spec)))  # type: ignore[misc]
     return files
@@ -56,6 +61,12 @@ TABLES = [
     GeneratedTable(BENCHMARKS, "benchmark profile", figures.profile_table),
     GeneratedTable(BENCHMARKS, "engine benchmarks", lambda: figures.benchmark_table(figures.ENGINE_RESULTS)),
     GeneratedTable(BENCHMARKS, "engine benchmark diagnostics", figures.engine_diagnostics_table),
+    GeneratedTable(BENCHMARKS, "python families", figures.python_families_table),
+    GeneratedTable(BENCHMARKS, "python families scaling", figures.python_families_scaling_table),
+    GeneratedTable(BENCHMARKS, "python families state", figures.python_families_state_table),
+    GeneratedTable(BENCHMARKS, "python families diagnostics",
+                   lambda: figures.engine_diagnostics_table(figures.PYTHON_FAMILIES_RESULTS)),
+    GeneratedTable("README.md", "python families", figures.python_families_summary),
     GeneratedTable(BENCHMARKS, "SIP benchmark", figures.sip_table),
     GeneratedTable(BENCHMARKS, "HTTP client benchmark", figures.http_clients_table),
 ]

@@ -45,6 +45,9 @@ def resource_page(spec: ResourceSpec) -> str:
         "| program | declare it as | served by |",
         "|---|---|---|",
         f"| Python | `pulumi_telnyx_siprec.{spec.name}` | the dynamic provider, type `{spec.dynamic_token}` |",
+        f"| Python, native classes ([which to choose](../python-families.md)) | "
+        f"`pulumi_telnyx_siprec.native.{spec.name}` | the provider plugin `pulumi-resource-telnyx-siprec`, type "
+        f"`{spec.token}` |",
         f"| YAML, TypeScript, Go, C#, Java | `{spec.token}` | the provider plugin `pulumi-resource-telnyx-siprec` |",
         "",
         "## Inputs",
@@ -92,8 +95,8 @@ def resources_table(link_prefix: str) -> str:
 
 def settings_table() -> str:
     """The provider settings: their names for Python and for other languages, variables, defaults."""
-    rows = ["| Python (stack config) | other languages (provider config) | environment variable | default | what it "
-            "does |", "|---|---|---|---|---|"]
+    rows = ["| Python, dynamic classes (stack config) | native classes, YAML, other languages (provider config) | "
+            "environment variable | default | what it does |", "|---|---|---|---|---|"]
     client_defaults = {"timeouts": Timeouts(), "retry": RetrySettings()}
     for setting in PLUGIN_SETTINGS:
         default = f"`{setting.default}`" if setting.default else "none"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,6 +62,7 @@ BENCHMARK_RESULTS = ROOT / "benchmarks" / "results.json"
 ENGINE_RESULTS = ROOT / "benchmarks" / "engine-results.json"
 SIP_RESULTS = ROOT / "benchmarks" / "sip-results.json"
 HTTP_CLIENT_RESULTS = ROOT / "benchmarks" / "http-clients-results.json"
+PYTHON_FAMILIES_RESULTS = ROOT / "benchmarks" / "python-families-results.json"
 
 
 def benchmark_table(results: Path = BENCHMARK_RESULTS) -> str:
@@ -88,10 +90,11 @@ def benchmark_table(results: Path = BENCHMARK_RESULTS) -> str:
     return "\n".join(lines)
 
 
-def engine_diagnostics_table() -> str:
+def engine_diagnostics_table(results: Path = ENGINE_RESULTS) -> str:
     """Where the engine benchmark's time went at the largest N: requests in flight, API span, CPU."""
-    report = json.loads(ENGINE_RESULTS.read_text())
-    lines = ["| run (N = 100) | took | Telnyx requests | at most in flight | first request to last answer | least "
+    report = json.loads(results.read_text())
+    n = report["diagnostics"][0]["n"] if report["diagnostics"] else 100
+    lines = [f"| run (N = {n}) | took | Telnyx requests | at most in flight | first request to last answer | least "
              "possible at that concurrency | CPU of the CLI and its plugins |", "|---|---|---|---|---|---|---|"]
     for d in report["diagnostics"]:
         cpu = d.get("cpu_s", {}).get("cli_and_plugins")
@@ -150,3 +153,80 @@ def profile_table() -> str:
 
 PYTEST = ".venv/bin/python -m pytest"
 RELIABILITY = f"{PYTEST} tests/test_reliability.py"
+
+
+def _families_header(report: dict[str, Any]) -> str:
+    machine, settings = report["machine"], report["settings"]
+    load = report["load_average"]
+    return (f"Taken {machine['taken']} on {machine['cpu']} ({machine['cores']} cores, shared: load average "
+            f"{load['before'][0]:.1f} before, {load['after'][0]:.1f} after), {machine['system']}, Python "
+            f"{machine['python']}, pulumi {machine['pulumi']}, Pulumi CLI {machine['pulumi_cli']}: medians of "
+            f"{settings['repeats']} repetitions ({settings['largest_repeats']} at N = {max(settings['sizes'])}), "
+            f"(min-max); the whole run took {report['wall_s'] / 60:.0f} minutes.")
+
+
+def python_families_table() -> str:
+    """The Python families benchmark (benchmarks/python-families-results.json): each family against its floor."""
+    from benchmarks.measure import describe
+
+    report = json.loads(PYTHON_FAMILIES_RESULTS.read_text())
+    lines = [_families_header(report), "", "| measurement | N | ours | baseline | ratio | goal |",
+             "|---|---|---|---|---|---|"]
+    for r in report["results"]:
+        verdict = "" if r["met"] is None else (" met" if r["met"] else " **missed**")
+        lines.append(f"| {r['name']} | {r['n']} | {describe(r['ours'])} | {describe(r['baseline'])} | "
+                     f"{r['ratio']:.2f}x | {r['goal']}{verdict} |")
+    return "\n".join(lines)
+
+
+def _per_resource(extra: dict[str, Any], stack: str, verb: str) -> str:
+    return f"{extra['timings'][f'{stack} {verb}']['median_s'] / extra['n'] * 1000:.1f} ms"
+
+
+def python_families_scaling_table() -> str:
+    """How the floors grow with N, the provider processes' peak memory and the state per session."""
+    report = json.loads(PYTHON_FAMILIES_RESULTS.read_text())
+    lines = ["| API latency | N | native floor, per resource: up / refresh / destroy | dynamic floor, per resource: "
+             "up / refresh / destroy | provider peak memory (MB): plugin / no-op plugin / dynamic server | state "
+             "per session (bytes): native / dynamic |", "|---|---|---|---|---|---|"]
+    for e in report["extras"]:
+        floors = [" / ".join(_per_resource(e, stack, verb) for verb in ("up", "refresh", "destroy"))
+                  for stack in ("native floor", "dynamic floor")]
+        memory = " / ".join(f"{e['peak_memory_kb'][s] / 1024:.0f}" for s in ("native", "native floor", "dynamic"))
+        state = " / ".join(f"{e['state'][s]['session_entry_bytes']:.0f}" for s in ("native", "dynamic"))
+        lines.append(f"| {e['latency_s'] * 1000:g} ms | {e['n']} | {floors[0]} | {floors[1]} | {memory} | {state} |")
+    return "\n".join(lines)
+
+
+def python_families_state_table() -> str:
+    """What a session's state entry holds, by part, in each family (largest N of the run, last latency)."""
+    report = json.loads(PYTHON_FAMILIES_RESULTS.read_text())
+    extra = report["extras"][-1]
+    parts = list(extra["state"]["native"]["session_parts_bytes"])
+    lines = ["| bytes per session (N = " + f"{extra['n']}) | " + " | ".join(parts) + " | the engine's (URN, type, "
+             "id, parent, provider, times) | whole entry |", "|---" * (len(parts) + 3) + "|"]
+    for stack in ("native", "dynamic"):
+        state = extra["state"][stack]
+        shares = [state["session_parts_bytes"][part] for part in parts]
+        rest = state["session_entry_bytes"] - sum(shares)
+        lines.append(f"| {stack} | " + " | ".join(f"{v:.0f}" for v in shares) + f" | {rest:.0f} | "
+                     f"{state['session_entry_bytes']:.0f} |")
+    return "\n".join(lines)
+
+
+def python_families_summary() -> str:
+    """For the README: the three CLI operations of each family at N = 100 and the largest N, at the largest API
+    latency, with the native floor beside them."""
+    from benchmarks.measure import describe
+
+    report = json.loads(PYTHON_FAMILIES_RESULTS.read_text())
+    latency = max(report["settings"]["latencies"])
+    shown = [e for e in report["extras"] if e["latency_s"] == latency and e["n"] >= 100]
+    lines = [f"| {latency * 1000:g} ms API, --parallel {report['settings']['parallel']} | N | native classes | "
+             "dynamic classes | no-op floor (native) |", "|---|---|---|---|---|"]
+    for e in shown:
+        for verb in ("up", "refresh", "destroy"):
+            cells = [describe(e["timings"][f"{stack} {verb}"]).split(" (")[0]
+                     for stack in ("native", "dynamic", "native floor")]
+            lines.append(f"| `pulumi {verb}` | {e['n']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)

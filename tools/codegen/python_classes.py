@@ -6,7 +6,7 @@ from __future__ import annotations
 from pulumi_telnyx_siprec.resources.spec import Property, ResourceSpec
 from pulumi_telnyx_siprec.validation import Field, Kind
 
-from .text import docstring
+from .text import docstring, generated_header
 
 PACKAGE_DIR = "pulumi_telnyx_siprec"
 
@@ -18,11 +18,16 @@ def module_path(spec: ResourceSpec) -> str:
     return f"{PACKAGE_DIR}/dynamic/{spec.module_name}.py"
 
 
-def input_type(spec: Field) -> str:
-    """The annotation of an Args field: what a program may pass (values or outputs)."""
+def input_annotation(spec: Field) -> str:
+    """The annotation of an Args field: what a program may pass (values or outputs); optional ones may be None."""
     inner = "Mapping[str, pulumi.Input[str]]" if spec.kind is Kind.STRING_MAP else _PYTHON_TYPES[spec.kind]
     annotation = f"pulumi.Input[{inner}]"
-    return annotation if spec.required else f"{annotation} | None = None"
+    return annotation if spec.required else f"{annotation} | None"
+
+
+def input_type(spec: Field) -> str:
+    """An Args dataclass field: its annotation, and None as the default of an optional one."""
+    return input_annotation(spec) if spec.required else f"{input_annotation(spec)} = None"
 
 
 def output_type(prop: Property) -> str:
@@ -49,9 +54,7 @@ def render_module(spec: ResourceSpec) -> str:
     name = spec.name
     uses_mapping = any(f.kind is Kind.STRING_MAP for f in spec.inputs.fields)
     lines = [
-        f"# Generated from the {name} spec by `python -m tools.codegen --write`:",
-        f"# edit pulumi_telnyx_siprec/resources/{spec.module_name}/spec.py, then regenerate.",
-        "# tests/test_generated.py checks it.",
+        *generated_header(f"pulumi_telnyx_siprec/resources/{spec.module_name}/spec.py"),
         *docstring(f"{name}: {spec.summary}", ""),
         "",
         "from __future__ import annotations",
@@ -64,7 +67,7 @@ def render_module(spec: ResourceSpec) -> str:
         "import pulumi.dynamic",
         "",
         f"from ..resources.{spec.module_name}.spec import SPEC",
-        "from .program import args_from, property_bag",
+        "from .program import args_from, dynamic_properties",
         "from .provider import DynamicProvider",
         "",
         f'__all__ = ["{name}", "{name}Args", "{name}Provider"]',
@@ -109,7 +112,10 @@ def render_module(spec: ResourceSpec) -> str:
         "    ) -> None:",
         *docstring(f"Declares a `{name}`; pass a `{name}Args` or the same keyword arguments.", "        "),
         f"        resolved = args_from({name}Args, SPEC, args, kwargs)",
-        f"        super().__init__({name}Provider(), resource_name, property_bag(SPEC, resolved), opts)",
+        "        # Registered as `pulumi.dynamic.Resource` would register it, from one constructor frame less: see",
+        "        # `dynamic/program.py`.",
+        f"        props = dynamic_properties({name}Provider, SPEC, resolved)",
+        "        pulumi.CustomResource.__init__(self, SPEC.dynamic_token, resource_name, props, opts)",
     ]
     return "\n".join(lines) + "\n"
 
@@ -123,8 +129,7 @@ def render_package_init(specs: tuple[ResourceSpec, ...]) -> str:
     exports = sorted((f"{spec.name}{suffix}", spec.module_name)
                      for spec in specs for suffix in ("", "Args", "Provider"))
     lines = [
-        "# Generated from the resource specs (pulumi_telnyx_siprec/resources/registry.py) by",
-        "# `python -m tools.codegen --write`: edit the specs, then regenerate. tests/test_generated.py checks it.",
+        *generated_header("the resource specs (pulumi_telnyx_siprec/resources/registry.py)"),
         '"""Pulumi resources for Telnyx SIPREC: declare call-recording forks to a Session Recording Server, the '
         "connectors",
         "they send media to, and test calls to record.",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +84,18 @@ def emulator_job_step(name: str) -> str:
     return script
 
 
+def processes_in(folder: Path) -> list[str]:
+    """The command lines of this machine's processes whose working directory is `folder` (Linux: /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "cwd").resolve() == folder.resolve():
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
+
+
 @pytest.mark.usefixtures("sipp")
 @pytest.mark.parametrize("recorded", [True, False], ids=["recorded", "nothing-recorded"])
 def test_the_ci_emulator_job_fails_unless_the_srs_received_the_recording(tmp_path: Path, recorded: bool) -> None:
@@ -100,12 +114,15 @@ def test_the_ci_emulator_job_fails_unless_the_srs_received_the_recording(tmp_pat
     env = {**os.environ, "PATH": f"{stand_ins}:{os.environ['PATH']}"}
     start = emulator_job_step("Start a local SRS and the emulator").replace(
         "venv/bin/python -m pip install --quiet 'cryptography>=42'", ": no pip here")
-    subprocess.run(["bash", "-e", "-c", start], cwd=tmp_path, env=env, check=True, timeout=60,
-                   stdout=subprocess.DEVNULL)
-    config = (tmp_path / "pulumi.log").read_text().splitlines()
-    srs_host, srs_port = (tmp_path / "srs.out").read_text().split()[:2]
-    assert config[:2] == [f"config set srsHost {srs_host}", f"config set srsPort {srs_port}"]
+    # In a session of its own, the script's process group holds what it leaves running (the SRS, the emulator):
+    # the test ends those, and only those.
+    starter = subprocess.Popen(["bash", "-e", "-c", start], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                               start_new_session=True)
     try:
+        assert starter.wait(timeout=60) == 0
+        config = (tmp_path / "pulumi.log").read_text().splitlines()
+        srs_host, srs_port = (tmp_path / "srs.out").read_text().split()[:2]
+        assert config[:2] == [f"config set srsHost {srs_host}", f"config set srsPort {srs_port}"]
         if recorded:
             with SiprecUserAgent() as agent:
                 handle = agent.start(recording_request(int(srs_port), srs_host=srs_host))
@@ -116,10 +133,9 @@ def test_the_ci_emulator_job_fails_unless_the_srs_received_the_recording(tmp_pat
             "The SRS received the recording (INVITE, RTP on every stream, BYE)")], cwd=tmp_path, env=env,
             capture_output=True, text=True, timeout=60, check=False)
     finally:
-        emulators = subprocess.run(["pgrep", "-f", "--api-key KEYci-emulator-00000000"], capture_output=True,
-                                   text=True, check=False).stdout.split()
-        for pid in emulators:
-            os.kill(int(pid), 15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(starter.pid, signal.SIGTERM)
+    assert wait_until(lambda: processes_in(tmp_path) == []), f"left running: {processes_in(tmp_path)}"
     if recorded:
         assert check.returncode == 0, check.stderr
         assert "received: 1 INVITE" in check.stdout

@@ -27,6 +27,7 @@ from pulumi_telnyx_siprec.telnyx_api import SIP_TRANSPORTS, TRACKS
 from tests.support.plugin_server import CALL, CONNECTOR, SESSION, PluginServer
 from tests.support.provider_server import UNKNOWN, ProviderCallError
 from tests.support.samples import ACCOUNT_SID, API_KEY
+from tests.support.sipp import wait_until
 from tools.codegen.package_schema import package_schema
 
 CC_SESSION, CC_CALL = "telnyx-siprec:index:CallControlSiprecSession", "telnyx-siprec:index:CallControlCall"
@@ -415,16 +416,21 @@ def test_many_creates_run_at_once() -> None:
         assert len([s for s in slow.state()["sessions"] if s["sid"] in ids]) == 64
 
 
+PAUSE_STARTED = "rate limited (429): every request of this client waits 2 s"
+
+
 def test_a_429_holds_back_every_create_until_the_time_telnyx_gave() -> None:
     """Telnyx's rate limit is the account's: once one create is answered 429 with `Retry-After`, the others wait it
     out before they are sent, rather than each spending an attempt on a 429 of its own."""
     asked = 2.0
-    with Emulator(calls=[LIVE_CALL]) as limited, PluginServer() as server:
+    with Emulator(calls=[LIVE_CALL]) as limited, PluginServer(log_level="DEBUG") as server:
         server.configure({"apiKey": API_KEY, "baseUrl": limited.base_url, "maxRetryWait": "10"})
         limited.inject("siprec.start", "status", status=429, headers={"Retry-After": f"{asked:g}"}, count=1)
         first = _start_sessions(server, 1)[0]
-        seen = limited.wait_until(lambda state: any(r["status"] == 429 for r in state["requests"]), timeout=30)
-        rejected = next(r for r in seen["requests"] if r["status"] == 429)
+        # Not once the emulator has recorded the 429: the plugin may not have read it yet, and a create sent then
+        # cannot know of it. Once the plugin says its pause holds.
+        assert wait_until(lambda: PAUSE_STARTED in server.stderr_text(), timeout=30), server.stderr_text()[-2000:]
+        rejected = next(r for r in limited.state()["requests"] if r["status"] == 429)
         second = _start_sessions(server, 1)[0]
         assert first.result().id != second.result().id
         starts = [r for r in limited.state()["requests"] if r["route"] == "siprec.start"]

@@ -498,11 +498,12 @@ def test_secure_session_signals_over_tls_and_offers_srtp(agent: SiprecUserAgent,
 
 
 def test_close_ends_every_session_and_leaves_no_thread_behind() -> None:
+    # Bound but not listening, for the whole test: connections are refused, and no other socket can take the port
+    # (a port closed again could be anyone's, even the connecting socket's own, which then connects to itself).
     refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     refused.bind(("127.0.0.1", 0))
     closed_port = refused.getsockname()[1]
-    refused.close()
-    with RtpCounter(1) as counter, FakeSrs(counter.ports[0]) as srs:
+    with refused, RtpCounter(1) as counter, FakeSrs(counter.ports[0]) as srs:
         agent = SiprecUserAgent(invite_timeout=5.0)
         live = agent.start(request(srs.port, track="inbound_track"))
         failed = agent.start(request(closed_port, transport="tcp"))

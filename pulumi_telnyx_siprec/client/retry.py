@@ -14,6 +14,7 @@ operation's budget like any other.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
     from urllib3.connectionpool import ConnectionPool
     from urllib3.response import BaseHTTPResponse
+
+log = logging.getLogger("pulumi_telnyx_siprec.client")
 
 _EPOCH_THRESHOLD = 1_000_000_000.0
 BACKOFF_MAX = 8.0
@@ -81,9 +84,12 @@ class RateLimitPause:
         """Telnyx asked to wait `wait` seconds from now (a later time an earlier 429 asked for stands)."""
         with self._lock:
             now = self._clock()
-            if now + wait > self._resume_at:
+            extended = now + wait > self._resume_at
+            if extended:
                 self._resume_at = now + wait
                 self._started_at = now
+        if extended:  # once the pause holds: what a request sent after this line waits for
+            log.debug("rate limited (429): every request of this client waits %g s", wait)
 
     def lifted(self, sent_at: float) -> None:
         """A request sent at `sent_at` was answered with a success: if it was sent once the pause had begun, the

@@ -19,6 +19,11 @@ SESSION = f"{PACKAGE}:index:SiprecSession"
 CONNECTOR = f"{PACKAGE}:index:SiprecConnector"
 CALL = f"{PACKAGE}:index:TexmlCall"
 
+_PLUGIN_WITH_LOGGING = (
+    "import logging, runpy; logging.basicConfig(level=logging.{level}); "
+    "runpy.run_module('pulumi_telnyx_siprec.plugin', run_name='__main__', alter_sys=True)"
+)
+
 
 @dataclass
 class PluginServer(ProviderServer):
@@ -31,7 +36,11 @@ class PluginServer(ProviderServer):
         def __enter__(self) -> PluginServer: ...
 
     def command(self) -> list[str]:
-        return [sys.executable, "-u", "-m", "pulumi_telnyx_siprec.plugin", "127.0.0.1:0", "--logtostderr", "-v=9"]
+        if self.log_level:  # the same module, with Python logging to stderr
+            start = ["-c", _PLUGIN_WITH_LOGGING.format(level=self.log_level)]
+        else:
+            start = ["-m", "pulumi_telnyx_siprec.plugin"]
+        return [sys.executable, "-u", *start, "127.0.0.1:0", "--logtostderr", "-v=9"]
 
     def configure(self, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ("apiKey",)) -> None:
         """Sends provider config as the engine does: `args` by bare name (secrets wrapped) and the older

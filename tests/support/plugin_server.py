@@ -4,7 +4,6 @@ address>`, and called over gRPC with the engine's protobuf messages."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,17 +12,11 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
 from pulumi_telnyx_siprec.resources.spec import PACKAGE
-from tests.support.provider_server import ProviderServer, deserialize, serialize
+from tests.support.provider_server import ProviderServer, deserialize, python_module_command, serialize
 
 SESSION = f"{PACKAGE}:index:SiprecSession"
 CONNECTOR = f"{PACKAGE}:index:SiprecConnector"
 CALL = f"{PACKAGE}:index:TexmlCall"
-
-_PLUGIN_WITH_LOGGING = (
-    "import logging, runpy; logging.basicConfig(level=logging.{level}); "
-    "runpy.run_module('pulumi_telnyx_siprec.plugin', run_name='__main__', alter_sys=True)"
-)
-
 
 @dataclass
 class PluginServer(ProviderServer):
@@ -36,11 +29,8 @@ class PluginServer(ProviderServer):
         def __enter__(self) -> PluginServer: ...
 
     def command(self) -> list[str]:
-        if self.log_level:  # the same module, with Python logging to stderr
-            start = ["-c", _PLUGIN_WITH_LOGGING.format(level=self.log_level)]
-        else:
-            start = ["-m", "pulumi_telnyx_siprec.plugin"]
-        return [sys.executable, "-u", *start, "127.0.0.1:0", "--logtostderr", "-v=9"]
+        return [*python_module_command("pulumi_telnyx_siprec.plugin", self.log_level), "127.0.0.1:0",
+                "--logtostderr", "-v=9"]
 
     def configure(self, config: Mapping[str, Any], secret_keys: tuple[str, ...] = ("apiKey",)) -> None:
         """Sends provider config as the engine does: `args` by bare name (secrets wrapped) and the older

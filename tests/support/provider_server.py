@@ -30,8 +30,15 @@ UNKNOWN = rpc.UNKNOWN
 
 _WITH_LOGGING = (
     "import logging, runpy; logging.basicConfig(level=logging.{level}); "
-    "runpy.run_module('pulumi.dynamic', run_name='__main__', alter_sys=True)"
+    "runpy.run_module('{module}', run_name='__main__', alter_sys=True)"
 )
+
+
+def python_module_command(module: str, log_level: str | None) -> list[str]:
+    """`python -u -m module`, or with a log level the same module run with Python logging to stderr."""
+    if log_level:
+        return [sys.executable, "-u", "-c", _WITH_LOGGING.format(level=log_level, module=module)]
+    return [sys.executable, "-u", "-m", module]
 
 
 def serialize(props: Mapping[str, Any]) -> struct_pb2.Struct:
@@ -85,10 +92,7 @@ class ProviderServer:
 
     def command(self) -> list[str]:
         """How the engine starts this server: the dynamic provider's, here; the plugin's in tests/test_plugin.py."""
-        command = [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:0"]
-        if self.log_level:
-            command[2:4] = ["-c", _WITH_LOGGING.format(level=self.log_level)]
-        return command
+        return [*python_module_command("pulumi.dynamic", self.log_level), "127.0.0.1:0"]
 
     def __post_init__(self) -> None:
         self.serialized_provider = serialize_provider(self.provider) if self.provider is not None else None

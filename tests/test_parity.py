@@ -183,7 +183,13 @@ class NativeAdapter(PluginAdapter):
         names = SCHEMAS[resource].names
         args = args_type.__new__(args_type)  # as the SDK builds properties: no required-argument check here
         vars(args).update({k: v for k, v in props.items() if k in names})
-        struct = asyncio.run(rpc.serialize_properties(vars(args), {}, None, None, args_type))
+        # A loop of its own: asyncio.run would leave the thread with no current loop, which pulumi's mocks in later
+        # tests (tests/test_resources.py) then fail to get.
+        loop = asyncio.new_event_loop()
+        try:
+            struct = loop.run_until_complete(rpc.serialize_properties(vars(args), {}, None, None, args_type))
+        finally:
+            loop.close()
         return {**rpc.deserialize_properties(struct, True), **{k: v for k, v in props.items() if k not in names}}
 
     def _schema(self, resource: str, props: Mapping[str, Any]) -> dict[str, Any]:

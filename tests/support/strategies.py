@@ -7,7 +7,8 @@ from typing import Any
 from hypothesis import strategies as st
 from pulumi.output import Unknown
 
-from pulumi_telnyx_siprec.validation import FieldSet
+from pulumi_telnyx_siprec.validation import Field, FieldSet, Kind
+from pulumi_telnyx_siprec.validation.rules import host_name, non_empty, url_path_id
 
 scalars = st.one_of(
     st.none(),
@@ -98,7 +99,7 @@ valid: dict[str, st.SearchStrategy[Any]] = {
 def property_bags(draw: st.DrawFn, schema: FieldSet) -> dict[str, Any]:
     bag: dict[str, Any] = {}
     for name in draw(st.lists(st.sampled_from(schema.names), unique=True)):
-        bag[name] = draw(st.one_of(plausible[name], json_values, unknowns))
+        bag[name] = draw(st.one_of(plausible[name] if name in plausible else accepted_by(schema.spec(name)), json_values, unknowns))
     for key in draw(st.lists(st.text(max_size=12), max_size=2)):
         bag[key] = draw(json_values)
     return bag
@@ -116,4 +117,20 @@ def valid_bags(draw: st.DrawFn, schema: FieldSet) -> dict[str, Any]:
             names.remove(spec.excludes)
     name_rule = id_text if "name" in schema.names and schema.spec("name").required else st.text(min_size=1, max_size=30)
     strategies = {**valid, "name": name_rule}
-    return {name: draw(strategies[name]) for name in names}
+    return {name: draw(strategies[name] if name in strategies else accepted_by(schema.spec(name))) for name in names}
+
+
+def accepted_by(field: Field) -> st.SearchStrategy[Any]:
+    """Values a field the tables above do not name accepts, read from its spec (its choices, kind or single rule),
+    so that a field added to a spec is covered by the property tests without an entry here."""
+    if field.choices:
+        return st.sampled_from(field.choices)
+    if field.kind is Kind.BOOLEAN:
+        return st.booleans()
+    by_rule: dict[object, st.SearchStrategy[Any]] = {
+        url_path_id: id_text, host_name: host_names, non_empty: st.text(min_size=1, max_size=30)}
+    if len(field.rules) == 1 and field.rules[0] in by_rule:
+        return by_rule[field.rules[0]]
+    raise LookupError(f"tests/support/strategies.py: no strategy for the values `{field.name}` accepts (its rules "
+                      f"are not one of {sorted(r.__name__ for r in (url_path_id, host_name, non_empty))}): "
+                      "add one to `valid` and `plausible`")

@@ -175,6 +175,13 @@ def test_the_wheel_installs_the_plugin_command(wheel: Path) -> None:
     assert {f"{module_path}.py", f"{module_path}/__init__.py"} & wheel_names(wheel), target
 
 
+def test_the_wheel_declares_its_license_and_carries_the_text(wheel: Path) -> None:
+    metadata = email.parser.Parser().parsestr(dist_info(wheel, "METADATA"))
+    assert metadata["License-Expression"] == "Apache-2.0"
+    assert metadata.get_all("License-File") == ["LICENSE"]
+    assert "Apache License" in dist_info(wheel, "licenses/LICENSE")
+
+
 def test_the_wheel_and_the_sdist_have_the_package_version(dist: Dist) -> None:
     metadata = email.parser.Parser().parsestr(dist_info(dist.wheel, "METADATA"))
     assert (metadata["Name"], metadata["Version"]) == (DISTRIBUTION, __version__)

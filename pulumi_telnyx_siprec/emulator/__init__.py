@@ -41,7 +41,7 @@ from .api.faults import Fault, FaultQueue, parse_fault
 from .api.server import ROUTE_NAMES, EmulatorHTTPServer
 from .api.state import Behaviour, EmulatorState, Limits, updated_behaviour
 from .call_control_recorder import CallControlRecorder
-from .recorder import SiprecRecorder
+from .recorder import LiveHandles, SiprecRecorder
 from .sip.sdes import DEFAULT_SUITES, check_suites
 from .siprec import TIMER_B
 
@@ -111,6 +111,7 @@ class Emulator:
         self._srtp_suites = check_suites(srtp_suites)
         self._server: EmulatorHTTPServer | None = None
         self._effects: SideEffects | None = None
+        self._sip_handles: list[LiveHandles] = []
         self._thread: threading.Thread | None = None
         for call_sid in calls:
             self._state.add_call(call_sid)
@@ -123,6 +124,7 @@ class Emulator:
                                   invite_timeout=self._invite_timeout, srtp_suites=self._srtp_suites
                                   ) if self._sip else None
         handlers = [CallControlRecorder(self._call_control, recorder.agent)] if recorder is not None else []
+        self._sip_handles = [r.handles for r in (recorder, *handlers) if r is not None]
         self._effects = SideEffects(callbacks, recorder, handlers)
         for handler in handlers:
             handler.bind(self._effects.run)
@@ -169,6 +171,12 @@ class Emulator:
         shown = f"[{host}]" if ":" in host else host
         port = address[1]
         return f"http://{shown}:{port}/v2"
+
+    @property
+    def sip_sessions_held(self) -> int:
+        """Sessions (TeXML and Call Control) whose SIP side the SIPREC client holds now: those alive, and those that
+        ended since the last start (a start moves their last outcome into their record and lets them go)."""
+        return sum(len(handles) for handles in self._sip_handles)
 
     @property
     def callback_public_key(self) -> str | None:

@@ -9,17 +9,13 @@ when it refused or never answered, `siprec.stopped` when it hung up.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from .api.call_control import CallControl, SiprecEnded, SiprecStarted
 from .api.call_control_events import siprec_failure_cause
 from .api.state import Event, PartEvent
-from .recorder import outcome_json
-from .siprec import HostNotAllowedError, RecordingRequest, SessionHandle, SiprecUserAgent, SrcOutcome
-
-OVER = frozenset({"failed", "timeout", "cancelled", "ended"})
+from .recorder import LiveHandles
+from .siprec import HostNotAllowedError, RecordingRequest, SiprecUserAgent, SrcOutcome
 
 
 class CallControlRecorder:
@@ -29,10 +25,9 @@ class CallControlRecorder:
         self._call_control = call_control
         self._agent = agent
         self._submit: Callable[[Iterable[Event]], None] = lambda _events: None
-        self._handles: dict[str, SessionHandle] = {}
-        self._lock = threading.Lock()
+        self.handles = LiveHandles(retire=call_control.note)
         call_control.sip = True
-        call_control.sip_view = self.view
+        call_control.sip_view = self.handles.view
 
     def bind(self, submit: Callable[[Iterable[Event]], None]) -> None:
         """Where events that happen later (the SRS's answer) are delivered."""
@@ -42,10 +37,7 @@ class CallControlRecorder:
         if isinstance(event, SiprecStarted):
             self._start(event)
         elif isinstance(event, SiprecEnded):
-            with self._lock:
-                handle = self._handles.get(event.sid)
-            if handle is not None:  # BYE in the background: an API answer never waits for it
-                threading.Thread(target=handle.stop, name=f"siprec-stop-{event.sid[:8]}", daemon=True).start()
+            self.handles.stop_in_background(event.sid)
 
     def _start(self, started: SiprecStarted) -> None:
         session, sid = started.session, started.session.sid
@@ -72,15 +64,7 @@ class CallControlRecorder:
             self._call_control.note(sid, {"skipped": reason})
             self._submit(self._call_control.session_established(sid))
             return
-        with self._lock:
-            # Ended sessions' handles are not kept (their last outcome goes into the session's record): the dict
-            # stays as small as the sessions alive.
-            over = {k: h for k, h in self._handles.items() if h.outcome().state in OVER}
-            for k in over:
-                del self._handles[k]
-            self._handles[sid] = handle
-        for k, ended in over.items():
-            self._call_control.note(k, outcome_json(ended.outcome()))
+        self.handles.add(sid, handle)
 
     def _heard(self, sid: str, event: str, outcome: SrcOutcome) -> None:
         # From a user agent thread: quick, and never raising.
@@ -91,12 +75,6 @@ class CallControlRecorder:
                 sid, siprec_failure_cause(outcome.final_code, timed_out=event == "timeout")))
         elif event == "ended" and outcome.ended_by == "srs":
             self._submit(self._call_control.session_ended_by_srs(sid))
-
-    def view(self, sid: str) -> dict[str, Any]:
-        """The SIP side of one session now (RTP counts grow while it lives)."""
-        with self._lock:
-            handle = self._handles.get(sid)
-        return outcome_json(handle.outcome(), handle.invite) if handle is not None else {}
 
     def close(self) -> None:
         """The user agent is the TeXML recorder's: it closes it."""

@@ -43,6 +43,47 @@ def outcome_json(outcome: SrcOutcome, invite: bytes = b"") -> dict[str, Any]:
     return shown
 
 
+class LiveHandles:
+    """The SIPREC client's handles of the sessions alive. Adding one drops those whose session is over, after
+    `retire` has put each one's last outcome into the session's record: what the emulator holds for the SIP side
+    grows with the sessions alive, not with every session there ever was."""
+
+    def __init__(self, retire: Callable[[str, dict[str, Any]], None]) -> None:
+        self._retire = retire
+        self._handles: dict[str, SessionHandle] = {}
+        self._lock = threading.Lock()
+
+    def add(self, sid: str, handle: SessionHandle) -> None:
+        """Keeps `handle` for session `sid`, and retires the handles of sessions that are over."""
+        with self._lock:
+            over = {k: h for k, h in self._handles.items() if h.outcome().over}
+            for k in over:
+                del self._handles[k]
+            self._handles[sid] = handle
+        for k, ended in over.items():  # with the INVITE as sent (noted at the start, it may have been empty then)
+            self._retire(k, outcome_json(ended.outcome(), ended.invite))
+
+    def get(self, sid: str) -> SessionHandle | None:
+        """The handle of session `sid` while it is kept."""
+        with self._lock:
+            return self._handles.get(sid)
+
+    def stop_in_background(self, sid: str) -> None:
+        """Hangs up session `sid` on its SRS (BYE) in a thread of its own: an API answer never waits for it."""
+        handle = self.get(sid)
+        if handle is not None:
+            threading.Thread(target=handle.stop, name=f"siprec-stop-{sid[:8]}", daemon=True).start()
+
+    def view(self, sid: str) -> dict[str, Any]:
+        """The SIP side of session `sid` now (RTP counts grow while it lives); empty once retired."""
+        handle = self.get(sid)
+        return outcome_json(handle.outcome(), handle.invite) if handle is not None else {}
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._handles)
+
+
 class SiprecRecorder:
     """Invites the SRS of sessions whose connector the emulator holds; hangs up when they end."""
 
@@ -53,10 +94,9 @@ class SiprecRecorder:
         self._invite_timeout = invite_timeout
         self._agent = SiprecUserAgent(allow_any_host=allow_any_srs_host, invite_timeout=invite_timeout,
                                       srtp_suites=srtp_suites)
-        self._handles: dict[str, SessionHandle] = {}
-        self._lock = threading.Lock()
+        self.handles = LiveHandles(retire=state.note_sip)
         self._submit: Submit = lambda _events: None
-        state.sip_view = self.view
+        state.sip_view = self.handles.view
 
     @property
     def agent(self) -> SiprecUserAgent:
@@ -103,8 +143,7 @@ class SiprecRecorder:
         except HostNotAllowedError as err:
             self._note(sid, {"skipped": f"no SIP sent: {err}"})
             return answer, events
-        with self._lock:
-            self._handles[sid] = handle
+        self.handles.add(sid, handle)
         self._note(sid, {"srs": f"{request.srs_host}:{request.srs_port}", "transport": request.signalling,
                          "invite": handle.invite.decode("utf-8", "replace")})
         if not self._await_srs:
@@ -128,16 +167,7 @@ class SiprecRecorder:
 
     def stop(self, ended: SessionEnded) -> None:
         """Hangs up on the SRS (BYE) in the background: an API answer never waits for it."""
-        with self._lock:
-            handle = self._handles.get(ended.sid)
-        if handle is not None:
-            threading.Thread(target=handle.stop, name=f"siprec-stop-{ended.sid[:8]}", daemon=True).start()
-
-    def view(self, sid: str) -> dict[str, Any]:
-        """The SIP side of one session now (RTP counts grow while it lives)."""
-        with self._lock:
-            handle = self._handles.get(sid)
-        return outcome_json(handle.outcome(), handle.invite) if handle is not None else {}
+        self.handles.stop_in_background(ended.sid)
 
     def _note(self, sid: str, facts: dict[str, Any]) -> None:
         self._state.note_sip(sid, facts)

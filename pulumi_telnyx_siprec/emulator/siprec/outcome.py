@@ -75,6 +75,11 @@ class SrcOutcome:
         """The SRS accepted the session (it may have ended since)."""
         return self.final_code is not None and 200 <= self.final_code < 300
 
+    @property
+    def over(self) -> bool:
+        """Nothing more will happen to the session: it failed, timed out, was cancelled or ended."""
+        return self.state in ("failed", "timeout", "cancelled", "ended")
+
 
 Listener = Callable[[str, SrcOutcome], None]
 """Told `established`, `failed`, `timeout`, `cancelled` and `ended` as they happen, from a user agent thread (so it

@@ -424,6 +424,25 @@ def test_a_late_answer_to_an_abandoned_refresh_is_acked_in_that_refresh(agent: S
     assert stopped.state == "ended"
 
 
+def test_a_cancel_from_the_srs_gets_481_and_the_session_goes_on(agent: SiprecUserAgent) -> None:
+    def script(srs: HostileSrs, message: SipMessage, peer: Peer) -> None:
+        if not message.is_response and message.method == "ACK" and len(srs.requests("ACK")) == 1:
+            peer.send(in_dialog_request("CANCEL", srs.requests("INVITE")[0], 2))
+        else:
+            well_behaved(srs, message, peer)
+
+    with HostileSrs("udp", script) as srs:
+        handle = agent.start(recording_request(srs.port, track="inbound_track"))
+        assert handle.wait_established(WAIT).final_code == 200
+        assert wait_until(lambda: srs.responses("CANCEL") != [])
+        [cancel_answer] = srs.responses("CANCEL")
+        stopped = handle.stop()
+
+    # RFC 3261 section 9.2: the CANCEL matches no pending transaction of the SRS's (there is none to cancel).
+    assert cancel_answer.status == 481
+    assert (stopped.state, stopped.ended_by, stopped.bye_code) == ("ended", "src", 200)
+
+
 # (e) An exception in a message handler (a reply that cannot be sent)
 
 

@@ -280,6 +280,11 @@ class Dialog:
         if method in ("OPTIONS", "UPDATE", "INFO"):
             self.reply(link, request, respond(request, 200, "OK", [("Allow", ALLOW)]))
             return
+        if method == "CANCEL":
+            # RFC 3261 section 9.2: a CANCEL that matches no pending server transaction (this client answers the
+            # SRS's requests at once, so none is ever pending) gets 481.
+            self.reply(link, request, respond(request, 481, "Call/Transaction Does Not Exist"))
+            return
         self.reply(link, request, respond(request, 405, "Method Not Allowed", [("Allow", ALLOW)]))
 
     def _late_answer(self, answer: SipMessage, sent: SentInvite) -> None:

@@ -99,7 +99,8 @@ valid: dict[str, st.SearchStrategy[Any]] = {
 def property_bags(draw: st.DrawFn, schema: FieldSet) -> dict[str, Any]:
     bag: dict[str, Any] = {}
     for name in draw(st.lists(st.sampled_from(schema.names), unique=True)):
-        bag[name] = draw(st.one_of(plausible[name] if name in plausible else accepted_by(schema.spec(name)), json_values, unknowns))
+        likely = plausible[name] if name in plausible else accepted_by(schema.spec(name))
+        bag[name] = draw(st.one_of(likely, json_values, unknowns))
     for key in draw(st.lists(st.text(max_size=12), max_size=2)):
         bag[key] = draw(json_values)
     return bag

@@ -576,6 +576,7 @@ def test_well_formed_messages_still_parse() -> None:
     ((b"Content-Length: 0", b"Content-Length: \xd9\xa3"), "Content-Length is not a number: "),
     ((b"Content-Length: 0", b"Content-Length: 1"), "body shorter than Content-Length"),
     ((b"Call-ID: c1", b"Call ID: c1"), "malformed header line: "),
+    ((b"CSeq: 2147483647 INVITE", b"CSeq: 2147483647 INVITE\rX-Injected: 1"), "a CR inside a header line: "),
 ])
 def test_malformed_messages_are_refused_with_their_reason_and_call_id(change: tuple[bytes, bytes],
                                                                         reason: str) -> None:

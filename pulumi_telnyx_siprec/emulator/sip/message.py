@@ -216,9 +216,9 @@ def uri_of(value: str) -> str:
 
 def parse_message(data: bytes) -> SipMessage:
     """A SIP message from one datagram or one framed stream message; MalformedMessageError (a ValueError) when it is
-    not one: no end of headers, a start line that is neither a Request-Line nor a Status-Line, a header line without
-    a name, one of Via, From, To, Call-ID and CSeq missing or empty, a malformed CSeq or Content-Length, a body
-    shorter than its Content-Length, or over the bounds."""
+    not one: no end of headers, a CR outside a CRLF in the headers, a start line that is neither a Request-Line nor
+    a Status-Line, a header line without a name, one of Via, From, To, Call-ID and CSeq missing or empty, a
+    malformed CSeq or Content-Length, a body shorter than its Content-Length, or over the bounds."""
     if len(data) > MAX_MESSAGE_BYTES:
         raise MalformedMessageError(f"over {MAX_MESSAGE_BYTES} bytes")
     head, separator, body = data.partition(b"\r\n\r\n")
@@ -235,6 +235,10 @@ def parse_message(data: bytes) -> SipMessage:
             # Folded continuation line (RFC 3261 section 7.3.1).
             name, value = headers[-1]
             headers[-1] = (name, f"{value} {line.strip()}")
+            continue
+        if "\r" in line.strip():
+            # RFC 3261 section 7.3.1: CR only in CRLF. A bare one would be echoed into the ACK or BYE (To, From).
+            problem = problem or f"a CR inside a header line: {quoted(line)}"
             continue
         name, colon, value = line.partition(":")
         key = name.strip().lower()

@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message, render
 from pulumi_telnyx_siprec.emulator.siprec import SiprecUserAgent, SrcOutcome
+from tests.support.hostile_srs import SRS_TAG, answer
 from tests.support.sipp import WAIT, recording_request, wait_until
 
-SRS_TAG = "scripted-srs"
 Reply = Callable[[bytes], object]
 Script = Callable[["ScriptedSrs", SipMessage, Reply], None]
-
-
-def answer(request: SipMessage, status: str, extra: Sequence[tuple[str, str]] = (), body: bytes = b"") -> bytes:
-    """A response to `request` (the To of an INVITE answer gets the SRS's tag)."""
-    to = request.get("to") or ""
-    if request.method == "INVITE" and ";tag=" not in to:
-        to = f"{to};tag={SRS_TAG}"
-    headers = [*(("Via", via) for via in request.values("via")), ("From", request.get("from") or ""), ("To", to),
-               ("Call-ID", request.call_id), ("CSeq", request.get("cseq") or ""), *extra]
-    return render(f"SIP/2.0 {status}", headers, body)
 
 
 def sdp_answer(port: int = 0) -> tuple[list[tuple[str, str]], bytes]:

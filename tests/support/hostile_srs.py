@@ -316,6 +316,13 @@ def sdp_answer(invite: SipMessage, port: int = 0, contact: str = "<sip:srs@127.0
     return [("Contact", contact), ("Content-Type", "application/sdp")], body.encode()
 
 
+def answer_with_session_timer(invite: SipMessage, session_expires: str = "2;refresher=uac") -> bytes:
+    """A 200 with an SDP answer (no RTP) to `invite` that sets its session timer: by default the client refreshes
+    the session every 2 s, so that a test soon sees a refresh."""
+    extra, body = sdp_answer(invite)
+    return answer(invite, "200 OK", [*extra, ("Session-Expires", session_expires)], body)
+
+
 def in_dialog_request(method: str, invite: SipMessage, cseq: int, extra: Sequence[tuple[str, str]] = ()) -> bytes:
     """A request of the SRS within the dialog (or early dialog) `invite` started."""
     contact = (invite.get("contact") or "").split("<", 1)[1].split(">", 1)[0]

@@ -27,6 +27,7 @@ from pulumi_telnyx_siprec.emulator.sip.message import (
     take_message,
 )
 from pulumi_telnyx_siprec.emulator.sip.recording_body import parse_multipart, parse_sdp
+from pulumi_telnyx_siprec.emulator.srs.serving import ServingThreads
 
 SRS_TAG = "hostile-srs"
 POLL = 0.05
@@ -133,7 +134,7 @@ class HostileSrs:
         self.errors: list[BaseException] = []
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._threads = ServingThreads()
         self._streams: list[socket.socket] = []
         if transport == "udp":
             self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -147,7 +148,7 @@ class HostileSrs:
             target = self._serve_stream
         self._sock.settimeout(POLL)
         self.port: int = self._sock.getsockname()[1]
-        self._start(target)
+        self._threads.start(target, "hostile-srs")
 
     # What tests read
 
@@ -166,10 +167,7 @@ class HostileSrs:
 
     def close(self) -> None:
         self._closed.set()
-        with self._lock:
-            threads = list(self._threads)
-        for thread in threads:
-            thread.join()
+        self._threads.join()
         with self._lock:
             streams, self._streams = self._streams, []
         for stream in streams:
@@ -185,13 +183,6 @@ class HostileSrs:
         self.close()
 
     # Serving
-
-    def _start(self, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name="hostile-srs", daemon=True)
-        with self._lock:
-            self._threads = [t for t in self._threads if t.is_alive()]
-            self._threads.append(thread)
-        thread.start()
 
     def _serve_udp(self) -> None:
         while not self._closed.is_set():
@@ -217,7 +208,7 @@ class HostileSrs:
                 return
             with self._lock:
                 self._streams.append(raw)
-            self._start(lambda raw=raw: self._serve_connection(raw))  # type: ignore[misc]
+            self._threads.start(lambda raw=raw: self._serve_connection(raw), "hostile-srs")  # type: ignore[misc]
 
     def _serve_connection(self, raw: socket.socket) -> None:
         stream = raw

@@ -17,7 +17,15 @@ from pulumi_telnyx_siprec.plugin.resources import RESOURCE_TYPES
 from pulumi_telnyx_siprec.resources.spec import PACKAGE, ResourceSpec
 from pulumi_telnyx_siprec.validation import Kind
 
-from .python_classes import PACKAGE_DIR, constructor_head, field_doc, input_annotation, output_type, property_doc
+from .python_classes import (
+    PACKAGE_DIR,
+    args_docstring,
+    constructor_head,
+    field_doc,
+    input_annotation,
+    output_type,
+    property_doc,
+)
 from .text import LINE_LENGTH, docstring, generated_header
 
 NATIVE_DIR = f"{PACKAGE_DIR}/native"
@@ -100,10 +108,7 @@ def render_module(spec: ResourceSpec) -> str:
         "@pulumi.input_type",
         f"class {name}Args:",
     ]
-    params = [f":param {f.name}: ({'required' if f.required else 'optional'}) {field_doc(f)}"
-              for f in spec.inputs.fields]
-    lines += docstring([f"Inputs of a `{name}`; every one is also an output, as checked (defaults filled in).",
-                        params], "    ")
+    lines += args_docstring(spec)
     lines.append("")
     for f in spec.inputs.fields:
         lines += _named(f.name, input_annotation(f), names.wire(f.name))

@@ -41,6 +41,14 @@ def property_doc(prop: Property) -> str:
     return field_doc(prop.input) if prop.input else prop.doc
 
 
+def args_docstring(spec: ResourceSpec) -> list[str]:
+    """The docstring of a resource's generated Args class (dynamic or native): every input, required or not."""
+    params = [f":param {f.name}: ({'required' if f.required else 'optional'}) {field_doc(f)}"
+              for f in spec.inputs.fields]
+    return docstring([f"Inputs of a `{spec.name}`; every one is also an output, as checked (defaults filled in).",
+                      params], "    ")
+
+
 def constructor_head(name: str, fields: str) -> list[str]:
     """The start of a generated resource class's `__init__` (dynamic, native or `Provider`): an `<name>Args` or the
     same keyword arguments, read into `resolved` against `fields` (the expression naming the allowed inputs)."""
@@ -104,10 +112,7 @@ def render_module(spec: ResourceSpec) -> str:
         "@dataclass(kw_only=True)",
         f"class {name}Args:",
     ]
-    params = [f":param {f.name}: ({'required' if f.required else 'optional'}) {field_doc(f)}"
-              for f in spec.inputs.fields]
-    lines += docstring([f"Inputs of a `{name}`; every one is also an output, as checked (defaults filled in).",
-                        params], "    ")
+    lines += args_docstring(spec)
     lines.append("")
     for f in spec.inputs.fields:
         lines.append(f"    {f.name}: {input_type(f)}")

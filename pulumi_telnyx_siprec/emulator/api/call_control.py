@@ -304,8 +304,11 @@ class CallControl:
         return call, events
 
     def _commanded_call(self, call_control_id: str, body: Mapping[str, Any]) -> tuple[Call | Answer, list[Event]]:
-        """As `_live_call`, for a command that may be repeated: `ok` when its `command_id` was seen on the call
-        already (a retry of one done). With the lock held."""
+        """As `_live_call`, for a command that may be repeated and sets `client_state`: refused when that is not
+        base64, `ok` when its `command_id` was seen on the call already (a retry of one done). With the lock held."""
+        invalid = self._client_state_failure(body)
+        if invalid:
+            return invalid, []
         call, events = self._live_call(call_control_id)
         if isinstance(call, Call) and call.seen(body.get("command_id")):
             return ok(), events
@@ -373,9 +376,6 @@ class CallControl:
     def hangup(self, call_control_id: str, body: Mapping[str, Any]) -> tuple[Answer, list[Event]]:
         """`POST /calls/{id}/actions/hangup`: `call.hangup` (`normal_clearing`, or `originator_cancel` while
         dialing), and the call's session stops."""
-        invalid = self._client_state_failure(body)
-        if invalid:
-            return invalid, []
         with self.lock:
             call, events = self._commanded_call(call_control_id, body)
             if isinstance(call, Answer):
@@ -432,9 +432,6 @@ class CallControl:
 
     def siprec_stop(self, call_control_id: str, body: Mapping[str, Any]) -> tuple[Answer, list[Event]]:
         """`POST /calls/{id}/actions/siprec_stop`: stops the call's session (`siprec.stopped`)."""
-        invalid = self._client_state_failure(body)
-        if invalid:
-            return invalid, []
         with self.lock:
             call, events = self._commanded_call(call_control_id, body)
             if isinstance(call, Answer):

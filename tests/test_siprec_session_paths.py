@@ -15,7 +15,7 @@ import pytest
 
 from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message, render
 from pulumi_telnyx_siprec.emulator.siprec import SiprecUserAgent, SrcOutcome
-from tests.support.hostile_srs import SRS_TAG, answer
+from tests.support.hostile_srs import SRS_TAG, ReceivedMessages, answer
 from tests.support.sipp import WAIT, recording_request, wait_until
 
 Reply = Callable[[bytes], object]
@@ -29,7 +29,7 @@ def sdp_answer(port: int = 0) -> tuple[list[tuple[str, str]], bytes]:
     return [("Contact", "<sip:srs@127.0.0.1>"), ("Content-Type", "application/sdp")], body.encode()
 
 
-class ScriptedSrs:
+class ScriptedSrs(ReceivedMessages):
     """A UDP SRS on 127.0.0.1 that hands every message it receives to `script`, and keeps them."""
 
     def __init__(self, script: Script) -> None:
@@ -69,14 +69,6 @@ class ScriptedSrs:
         """Sends to the client, where its last datagram came from."""
         assert self.peer is not None
         self._sock.sendto(data, self.peer)
-
-    def requests(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if not m.is_response and m.method == method]
-
-    def responses(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if m.is_response and m.cseq[1] == method]
 
     def close(self) -> None:
         self._closed.set()

@@ -117,7 +117,22 @@ class StreamPeer(Peer):
 Script = Callable[["HostileSrs", SipMessage, Peer], None]
 
 
-class HostileSrs:
+class ReceivedMessages:
+    """What a scripted SRS has received (`received`, guarded by `_lock`), as tests read it."""
+
+    received: list[SipMessage]
+    _lock: threading.Lock
+
+    def requests(self, method: str) -> list[SipMessage]:
+        with self._lock:
+            return [m for m in self.received if not m.is_response and m.method == method]
+
+    def responses(self, method: str) -> list[SipMessage]:
+        with self._lock:
+            return [m for m in self.received if m.is_response and m.cseq[1] == method]
+
+
+class HostileSrs(ReceivedMessages):
     """An SRS on 127.0.0.1 (`transport` udp, tcp or tls) that gives every message it receives to `script`.
 
     Everything received is kept (`received`) unless `keep` is False; `peer` is where the latest message came from.
@@ -150,15 +165,7 @@ class HostileSrs:
         self.port: int = self._sock.getsockname()[1]
         self._threads.start(target, "hostile-srs")
 
-    # What tests read
-
-    def requests(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if not m.is_response and m.method == method]
-
-    def responses(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if m.is_response and m.cseq[1] == method]
+    # What tests send
 
     def send(self, data: bytes) -> None:
         """Sends to the client on its latest link."""

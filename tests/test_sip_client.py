@@ -39,7 +39,7 @@ from pulumi_telnyx_siprec.emulator.siprec import (
 )
 from pulumi_telnyx_siprec.emulator.siprec.rtp import tone_frames
 from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
-from pulumi_telnyx_siprec.emulator.srs.serving import received_chunks
+from pulumi_telnyx_siprec.emulator.srs.serving import accepted_connections, received_chunks, received_datagrams
 from pulumi_telnyx_siprec.emulator.srs.sipp import Sipp, SippResult
 from tests.support.sipp import WAIT, recording_request, wait_until
 
@@ -302,11 +302,7 @@ class FakeSrs:
         self._thread.start()
 
     def _serve_udp(self) -> None:
-        while not self._closed.is_set():
-            try:
-                data, peer = self._sock.recvfrom(65535)
-            except TimeoutError:
-                continue
+        for data, peer in received_datagrams(self._sock, self._closed):
             self._peer = peer
 
             def reply(out: bytes, peer: tuple[str, int] = peer) -> None:
@@ -315,11 +311,7 @@ class FakeSrs:
             self._handle(parse_message(data), reply)
 
     def _serve_tls(self) -> None:
-        while not self._closed.is_set():
-            try:
-                raw, _ = self._sock.accept()
-            except TimeoutError:
-                continue
+        for raw in accepted_connections(self._sock, self._closed):
             self._stream = self._context.wrap_socket(raw, server_side=True)
             self._stream.settimeout(0.05)
             buffer = bytearray()

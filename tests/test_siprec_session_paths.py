@@ -15,6 +15,7 @@ import pytest
 
 from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message, render
 from pulumi_telnyx_siprec.emulator.siprec import SiprecUserAgent, SrcOutcome
+from pulumi_telnyx_siprec.emulator.srs.serving import received_datagrams
 from tests.support.hostile_srs import SRS_TAG, ReceivedMessages, answer
 from tests.support.sipp import WAIT, recording_request, wait_until
 
@@ -46,13 +47,7 @@ class ScriptedSrs(ReceivedMessages):
         self._thread.start()
 
     def _serve(self) -> None:
-        while not self._closed.is_set():
-            try:
-                data, peer = self._sock.recvfrom(65535)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for data, peer in received_datagrams(self._sock, self._closed):
             self.peer = peer
 
             def reply(out: bytes, to: tuple[str, int] = peer) -> None:

@@ -27,7 +27,7 @@ from pulumi_telnyx_siprec.emulator.sip.message import (
     take_message,
 )
 from pulumi_telnyx_siprec.emulator.sip.recording_body import parse_multipart, parse_sdp
-from pulumi_telnyx_siprec.emulator.srs.serving import ServingThreads
+from pulumi_telnyx_siprec.emulator.srs.serving import ServingThreads, accepted_connections, received_datagrams
 
 SRS_TAG = "hostile-srs"
 POLL = 0.05
@@ -192,13 +192,7 @@ class HostileSrs(ReceivedMessages):
     # Serving
 
     def _serve_udp(self) -> None:
-        while not self._closed.is_set():
-            try:
-                data, source = self._sock.recvfrom(65535)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for data, source in received_datagrams(self._sock, self._closed):
 
             def send(out: bytes, to: tuple[str, int] = source) -> None:
                 self._sock.sendto(out, to)
@@ -206,13 +200,7 @@ class HostileSrs(ReceivedMessages):
             self._take(data, Peer(send))
 
     def _serve_stream(self) -> None:
-        while not self._closed.is_set():
-            try:
-                raw, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for raw in accepted_connections(self._sock, self._closed):
             with self._lock:
                 self._streams.append(raw)
             self._threads.start(lambda raw=raw: self._serve_connection(raw), "hostile-srs")  # type: ignore[misc]

@@ -1,5 +1,6 @@
-"""What a server of the SRS harness (and a test's scripted SRS) needs to serve connections on threads: the threads
-themselves, and the chunks a stream receives until the server closes."""
+"""What a server of the SRS harness (and a test's scripted SRS) needs to serve on threads: the threads themselves,
+and what its sockets take in (connections, a stream's chunks, datagrams) until the server closes. Its sockets have a
+timeout, so that every loop sees the server's closed flag soon."""
 
 from __future__ import annotations
 
@@ -45,3 +46,29 @@ def received_chunks(stream: socket.socket, closed: threading.Event) -> Iterator[
         if not chunk:
             return
         yield chunk
+
+
+def accepted_connections(listener: socket.socket, closed: threading.Event) -> Iterator[socket.socket]:
+    """The connections a listening socket with a timeout accepts, until `closed` is set or the listener fails (it
+    was closed under it)."""
+    while not closed.is_set():
+        try:
+            raw, _ = listener.accept()
+        except TimeoutError:
+            continue
+        except OSError:
+            return
+        yield raw
+
+
+def received_datagrams(sock: socket.socket, closed: threading.Event) -> Iterator[tuple[bytes, tuple[str, int]]]:
+    """The datagrams a UDP socket with a timeout receives, each with where it came from, until `closed` is set or
+    the socket fails (it was closed under it)."""
+    while not closed.is_set():
+        try:
+            data, source = sock.recvfrom(65535)
+        except TimeoutError:
+            continue
+        except OSError:
+            return
+        yield data, source

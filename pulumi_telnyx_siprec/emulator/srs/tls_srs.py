@@ -48,7 +48,7 @@ from ..srtp import SrtpUnavailableError, SrtpVerifier, srtp_problem
 from .certificate import ServerCertificate, self_signed
 from .media_receiver import MediaReceiver, ReceivedStream
 from .report import SrsReport, StreamMedia, report_from_messages
-from .serving import ServingThreads, received_chunks
+from .serving import ServingThreads, accepted_connections, received_chunks
 
 SCENARIOS = ("accept", "busy", "silent")
 SERVER = "pulumi-telnyx-siprec-local-srs"
@@ -173,13 +173,7 @@ class TlsSrs:
 
     def _accept(self) -> None:
         assert self._listener is not None
-        while not self._closed.is_set():
-            try:
-                raw, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for raw in accepted_connections(self._listener, self._closed):
             with self._lock:
                 full = len(self._connections) >= MAX_CONNECTIONS
                 if not full:

@@ -19,6 +19,7 @@ import pytest
 from pulumi_telnyx_siprec.emulator.siprec import RecordingRequest, SiprecUserAgent
 from pulumi_telnyx_siprec.emulator.srs.local_srs import LocalSrs, SrsReport
 from pulumi_telnyx_siprec.emulator.srs.sipp import SippNotFoundError
+from tests.support.processes import piped_process, stopped
 from tests.support.sipp import WAIT, recording_request, wait_until
 
 COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.srs"]
@@ -52,21 +53,15 @@ def test_the_command_receives_a_session_counts_its_rtp_and_reports_on_a_signal(
         agent: SiprecUserAgent, tmp_path: Path, command: list[str], transport: str, stop_signal: signal.Signals
 ) -> None:
     report_file = tmp_path / "report.json"
-    process = subprocess.Popen([*command, "--transport", transport, "--report-file", str(report_file)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
-    try:
+    with piped_process([*command, "--transport", transport, "--report-file", str(report_file)],
+                       cwd=tmp_path) as process:
         host, port = first_line(process).split()
         handle = agent.start(request(int(port), srs_host=host, transport=transport,
                                      include_metadata_custom_headers=True, custom_headers=(("X-Ticket", "42"),)))
         assert handle.wait_established(WAIT).final_code == 200
         assert wait_until(lambda: min(handle.outcome().rtp_packets) >= 10)
         sent = handle.stop().rtp_packets
-        process.send_signal(stop_signal)
-        out, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        out, err = stopped(process, stop_signal)
 
     assert process.returncode == 0, err
     assert host == "127.0.0.1"
@@ -100,21 +95,14 @@ def test_the_command_receives_a_session_counts_its_rtp_and_reports_on_a_signal(
 @pytest.mark.parametrize("recorded", [True, False], ids=["recorded", "nothing-recorded"])
 def test_expect_recordings_makes_the_command_fail_unless_every_session_was_recorded_in_full(
         agent: SiprecUserAgent, tmp_path: Path, recorded: bool) -> None:
-    process = subprocess.Popen([*COMMAND, "--expect-recordings", "1"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path)
-    try:
+    with piped_process([*COMMAND, "--expect-recordings", "1"], cwd=tmp_path) as process:
         host, port = first_line(process).split()
         if recorded:
             handle = agent.start(request(int(port), srs_host=host))
             assert handle.wait_established(WAIT).final_code == 200
             assert wait_until(lambda: min(handle.outcome().rtp_packets) >= 1)
             handle.stop()
-        process.send_signal(signal.SIGTERM)
-        _out, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        _out, err = stopped(process)
     if recorded:
         assert (process.returncode, err) == (0, "")
     else:

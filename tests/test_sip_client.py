@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 import shutil
 import socket
 import ssl
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pulumi_telnyx_siprec import telnyx_api
-from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message
+from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message, take_message
 from pulumi_telnyx_siprec.emulator.sip.recording_body import (
     EXTENSION_NAMESPACE,
     RECORDING_NAMESPACE,
@@ -40,6 +39,7 @@ from pulumi_telnyx_siprec.emulator.siprec import (
 )
 from pulumi_telnyx_siprec.emulator.siprec.rtp import tone_frames
 from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
+from pulumi_telnyx_siprec.emulator.srs.serving import accepted_connections, received_chunks, received_datagrams
 from pulumi_telnyx_siprec.emulator.srs.sipp import Sipp, SippResult
 from tests.support.sipp import WAIT, recording_request, wait_until
 
@@ -302,11 +302,7 @@ class FakeSrs:
         self._thread.start()
 
     def _serve_udp(self) -> None:
-        while not self._closed.is_set():
-            try:
-                data, peer = self._sock.recvfrom(65535)
-            except TimeoutError:
-                continue
+        for data, peer in received_datagrams(self._sock, self._closed):
             self._peer = peer
 
             def reply(out: bytes, peer: tuple[str, int] = peer) -> None:
@@ -315,32 +311,15 @@ class FakeSrs:
             self._handle(parse_message(data), reply)
 
     def _serve_tls(self) -> None:
-        while not self._closed.is_set():
-            try:
-                raw, _ = self._sock.accept()
-            except TimeoutError:
-                continue
+        for raw in accepted_connections(self._sock, self._closed):
             self._stream = self._context.wrap_socket(raw, server_side=True)
             self._stream.settimeout(0.05)
-            buffer = b""
-            while not self._closed.is_set():
-                try:
-                    chunk = self._stream.recv(65535)
-                except (TimeoutError, ssl.SSLWantReadError):
-                    continue
-                except OSError:
-                    return
-                if not chunk:
-                    return
+            buffer = bytearray()
+            for chunk in received_chunks(self._stream, self._closed):
                 buffer += chunk
-                while b"\r\n\r\n" in buffer:
-                    head, _, rest = buffer.partition(b"\r\n\r\n")
-                    found = re.search(rb"(?im)^content-length:\s*(\d+)", head)
-                    length = int(found.group(1)) if found else 0
-                    if len(rest) < length:
-                        break
-                    message, buffer = head + b"\r\n\r\n" + rest[:length], rest[length:]
+                while (message := take_message(buffer)) is not None:
                     self._handle(parse_message(message), self._stream.sendall)
+            return
 
     def _handle(self, message: SipMessage, reply: Callable[[bytes], object]) -> None:
         self.received.append(message)

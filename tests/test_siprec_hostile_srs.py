@@ -36,6 +36,7 @@ from tests.support.hostile_srs import (
     HostileSrs,
     Peer,
     answer,
+    answer_with_session_timer,
     in_dialog_request,
     offered_ports,
     sdp_answer,
@@ -313,8 +314,7 @@ def test_a_refresh_that_timer_b_gives_up_is_cancelled_with_its_own_identifiers()
         if message.is_response or message.method == "ACK":
             return
         if message.method == "INVITE" and message.cseq[0] == 1:
-            extra, body = sdp_answer(message)
-            peer.send(answer(message, "200 OK", [*extra, ("Session-Expires", "2;refresher=uac")], body))
+            peer.send(answer_with_session_timer(message))
         elif message.method == "INVITE":
             peer.send(answer(message, "180 Ringing"))
         elif message.method == "CANCEL":
@@ -352,8 +352,7 @@ def test_a_retransmitted_non_2xx_gets_the_ack_of_its_own_invite(agent: SiprecUse
             return
         invites = srs.requests("INVITE")
         if message.method == "INVITE" and message.cseq[0] == 1:
-            extra, body = sdp_answer(message)
-            peer.send(answer(message, "200 OK", [*extra, ("Session-Expires", "2;refresher=uac")], body))
+            peer.send(answer_with_session_timer(message))
         elif message.method == "INVITE":
             peer.send(answer(message, "500 Server Internal Error"))
         elif message.method == "ACK" and message.cseq[0] == 3:
@@ -386,8 +385,7 @@ def test_a_late_answer_to_an_abandoned_refresh_is_acked_in_that_refresh(agent: S
         if message.is_response or message.method == "ACK":
             return
         if message.method == "INVITE" and message.cseq[0] == 1:
-            extra, body = sdp_answer(message)
-            peer.send(answer(message, "200 OK", [*extra, ("Session-Expires", "2;refresher=uac")], body))
+            peer.send(answer_with_session_timer(message))
         elif message.method == "INVITE":
             refreshed.set()
         elif message.method == "BYE" and bye_status is not None:

@@ -9,27 +9,18 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from pulumi_telnyx_siprec.emulator.sip.message import SipMessage, parse_message, render
 from pulumi_telnyx_siprec.emulator.siprec import SiprecUserAgent, SrcOutcome
+from pulumi_telnyx_siprec.emulator.srs.serving import received_datagrams
+from tests.support.hostile_srs import SRS_TAG, ReceivedMessages, answer
 from tests.support.sipp import WAIT, recording_request, wait_until
 
-SRS_TAG = "scripted-srs"
 Reply = Callable[[bytes], object]
 Script = Callable[["ScriptedSrs", SipMessage, Reply], None]
-
-
-def answer(request: SipMessage, status: str, extra: Sequence[tuple[str, str]] = (), body: bytes = b"") -> bytes:
-    """A response to `request` (the To of an INVITE answer gets the SRS's tag)."""
-    to = request.get("to") or ""
-    if request.method == "INVITE" and ";tag=" not in to:
-        to = f"{to};tag={SRS_TAG}"
-    headers = [*(("Via", via) for via in request.values("via")), ("From", request.get("from") or ""), ("To", to),
-               ("Call-ID", request.call_id), ("CSeq", request.get("cseq") or ""), *extra]
-    return render(f"SIP/2.0 {status}", headers, body)
 
 
 def sdp_answer(port: int = 0) -> tuple[list[tuple[str, str]], bytes]:
@@ -39,7 +30,7 @@ def sdp_answer(port: int = 0) -> tuple[list[tuple[str, str]], bytes]:
     return [("Contact", "<sip:srs@127.0.0.1>"), ("Content-Type", "application/sdp")], body.encode()
 
 
-class ScriptedSrs:
+class ScriptedSrs(ReceivedMessages):
     """A UDP SRS on 127.0.0.1 that hands every message it receives to `script`, and keeps them."""
 
     def __init__(self, script: Script) -> None:
@@ -56,13 +47,7 @@ class ScriptedSrs:
         self._thread.start()
 
     def _serve(self) -> None:
-        while not self._closed.is_set():
-            try:
-                data, peer = self._sock.recvfrom(65535)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for data, peer in received_datagrams(self._sock, self._closed):
             self.peer = peer
 
             def reply(out: bytes, to: tuple[str, int] = peer) -> None:
@@ -79,14 +64,6 @@ class ScriptedSrs:
         """Sends to the client, where its last datagram came from."""
         assert self.peer is not None
         self._sock.sendto(data, self.peer)
-
-    def requests(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if not m.is_response and m.method == method]
-
-    def responses(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if m.is_response and m.cseq[1] == method]
 
     def close(self) -> None:
         self._closed.set()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import os
 import queue
-import signal
 import socket
 import struct
 import subprocess
@@ -33,6 +32,7 @@ from pulumi_telnyx_siprec.emulator.srs.rtp_counter import RtpCounter
 from pulumi_telnyx_siprec.emulator.srs.tone import TOLERANCE_HZ
 from pulumi_telnyx_siprec.emulator.srtp import SrtpProtector
 from tests.support.hostile_srs import HostileSrs, Peer, answer
+from tests.support.processes import piped_process, stopped
 from tests.support.recording_server import RecordingServer, Reply
 from tests.support.samples import ACCOUNT_SID, API_KEY, CALL_SID
 from tests.support.sipp import WAIT, recording_request, wait_until
@@ -40,6 +40,7 @@ from tests.support.sipp import WAIT, recording_request, wait_until
 pytest.importorskip("pylibsrtp", reason="the `srtp` extra (pylibsrtp) is part of the `test` extra")
 
 INSTALL = "pip install 'pulumi-telnyx-siprec[srtp]'"
+TLS_SRS_COMMAND = [sys.executable, "-m", "pulumi_telnyx_siprec.emulator.srs", "--transport", "tls"]
 
 
 def offered_sdp(invite: SipMessage) -> str:
@@ -283,31 +284,17 @@ def test_without_pylibsrtp_the_emulator_command_says_secure_sessions_need_it(tmp
     script = tmp_path / "emulator.py"
     script.write_text(BLOCKER + "import runpy\n"
                       "runpy.run_module('pulumi_telnyx_siprec.emulator', run_name='__main__')\n")
-    process = subprocess.Popen([sys.executable, str(script), "--port", "0"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
-    try:
+    with piped_process([sys.executable, str(script), "--port", "0"]) as process:
         lines = read_lines(process, 3)
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        stopped(process)
     assert lines[2] == (f"secure SIPREC sessions cannot send SRTP: pylibsrtp is not installed: {INSTALL}; until then "
                         "such a session fails at once, saying so")
 
 
 def test_with_pylibsrtp_the_emulator_command_says_secure_sessions_send_srtp() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "pulumi_telnyx_siprec.emulator", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with piped_process([sys.executable, "-m", "pulumi_telnyx_siprec.emulator", "--port", "0"]) as process:
         lines = read_lines(process, 3)
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        stopped(process)
     assert lines[2].startswith("secure SIPREC sessions send SRTP (pylibsrtp ")
 
 
@@ -349,21 +336,14 @@ def agent() -> Iterator[SiprecUserAgent]:
 @pytest.mark.parametrize("secure", [True, False], ids=["srtp", "plain-rtp-over-tls"])
 def test_the_tls_srs_command_reports_each_stream_and_checks_recordings(agent: SiprecUserAgent, tmp_path: Path,
                                                                         secure: bool) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "pulumi_telnyx_siprec.emulator.srs", "--transport", "tls",
-                                "--expect-recordings", "1", "--report-file", str(tmp_path / "report.json")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with piped_process([*TLS_SRS_COMMAND, "--expect-recordings", "1",
+                        "--report-file", str(tmp_path / "report.json")]) as process:
         host, port = read_lines(process, 1)[0].split()
         handle = agent.start(recording_request(int(port), srs_host=host, secure=secure, transport="tls"))
         assert handle.wait_established(WAIT).state == "established"
         assert wait_until(lambda: min(handle.outcome().rtp_packets) >= 50)
         sent = handle.stop().rtp_packets
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        out, err = stopped(process)
     assert (process.returncode, err) == (0, "")
     assert out.startswith(f"SRS report: scenario accept, tls {host}:{port}, TLS SRS in Python\n")
     if secure:
@@ -375,9 +355,7 @@ def test_the_tls_srs_command_reports_each_stream_and_checks_recordings(agent: Si
 
 
 def test_the_tls_srs_command_fails_a_ci_job_when_packets_were_refused(agent: SiprecUserAgent) -> None:
-    process = subprocess.Popen([sys.executable, "-m", "pulumi_telnyx_siprec.emulator.srs", "--transport", "tls",
-                                "--expect-recordings", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with piped_process([*TLS_SRS_COMMAND, "--expect-recordings", "1"]) as process:
         host, port = read_lines(process, 1)[0].split()
         handle = agent.start(recording_request(int(port), srs_host=host, secure=True, track="inbound_track"))
         established = handle.wait_established(WAIT)
@@ -385,12 +363,7 @@ def test_the_tls_srs_command_fails_a_ci_job_when_packets_were_refused(agent: Sip
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
             sender.sendto(b"\x80" + bytes(40), (host, established.answered_media[0].port))  # RTP, not SRTP
         handle.stop()
-        process.send_signal(signal.SIGTERM)
-        _out, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        _out, err = stopped(process)
     assert process.returncode == 1
     assert err.endswith("1 packet(s) refused on stream 1 (failed SRTP authentication or replay, or not RTP)\n")
 
@@ -400,8 +373,8 @@ def test_the_tls_srs_command_says_when_it_cannot_listen() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        done = subprocess.run([sys.executable, "-m", "pulumi_telnyx_siprec.emulator.srs", "--transport", "tls",
-                               "--port", str(port)], capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run([*TLS_SRS_COMMAND, "--port", str(port)], capture_output=True, text=True, timeout=60,
+                              check=False)
     assert done.returncode == 1
     assert done.stderr.startswith(f"local_srs: cannot listen on 127.0.0.1:{port}: ")
     assert "pick another --host (any 127.x.y.z on Linux) or --port" in done.stderr

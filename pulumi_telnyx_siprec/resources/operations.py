@@ -7,15 +7,17 @@ and add nothing else. So a rule, a message or a wire mapping lives in one place 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..client.errors import (
     AuthenticationError,
     EndpointNotFoundError,
     InvalidRequestError,
+    NotFoundError,
     TelnyxAPIError,
     TelnyxError,
     TelnyxTransportError,
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from .spec import ResourceSpec
 
 IsUnknown = Callable[[Any], bool]
+T = TypeVar("T")
 
 
 class InputError(ValueError):
@@ -169,6 +172,20 @@ class ResourceOperations:
                 outputs[name] = value
         return outputs
 
+    def read_unless_gone(self, read: Callable[[TelnyxClient], T]) -> T | None:
+        """What `read` reads with the client, its errors explained; None when Telnyx does not know the resource."""
+        try:
+            with self.explained_errors():
+                return read(self.client())
+        except NotFoundError:
+            return None
+
+    def unchanged_outputs(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """What an unreachable `update` (every change replaces) returns: the outputs as they are, once the new inputs
+        are checked."""
+        self.checked(news)
+        return dict(olds)
+
     # The operations, for subclasses
 
     def create(self, props: Mapping[str, Any]) -> Created:
@@ -211,6 +228,16 @@ class ResourceOperations:
     def properties_named(self, err: TelnyxAPIError) -> list[str]:
         """The properties an API error's `source.pointer`s point at."""
         return sorted({self.inputs.property_for_pointer(d.pointer) or "" for d in err.details if d.pointer} - {""})
+
+
+class PollingOperations(ResourceOperations):
+    """Operations that wait for Telnyx by polling; their sleep and clock can be replaced, so tests need not wait."""
+
+    def __init__(self, settings: ProviderSettings, client: Callable[[], TelnyxClient],
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(settings, client)
+        self._sleep = sleep
+        self._clock = clock
 
 
 def _holds(value: Any, text: str, depth: int = 0) -> bool:

@@ -27,6 +27,7 @@ from pulumi_telnyx_siprec.emulator.sip.message import (
     take_message,
 )
 from pulumi_telnyx_siprec.emulator.sip.recording_body import parse_multipart, parse_sdp
+from pulumi_telnyx_siprec.emulator.srs.serving import ServingThreads, accepted_connections, received_datagrams
 
 SRS_TAG = "hostile-srs"
 POLL = 0.05
@@ -116,7 +117,22 @@ class StreamPeer(Peer):
 Script = Callable[["HostileSrs", SipMessage, Peer], None]
 
 
-class HostileSrs:
+class ReceivedMessages:
+    """What a scripted SRS has received (`received`, guarded by `_lock`), as tests read it."""
+
+    received: list[SipMessage]
+    _lock: threading.Lock
+
+    def requests(self, method: str) -> list[SipMessage]:
+        with self._lock:
+            return [m for m in self.received if not m.is_response and m.method == method]
+
+    def responses(self, method: str) -> list[SipMessage]:
+        with self._lock:
+            return [m for m in self.received if m.is_response and m.cseq[1] == method]
+
+
+class HostileSrs(ReceivedMessages):
     """An SRS on 127.0.0.1 (`transport` udp, tcp or tls) that gives every message it receives to `script`.
 
     Everything received is kept (`received`) unless `keep` is False; `peer` is where the latest message came from.
@@ -133,7 +149,7 @@ class HostileSrs:
         self.errors: list[BaseException] = []
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._threads = ServingThreads()
         self._streams: list[socket.socket] = []
         if transport == "udp":
             self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -147,17 +163,9 @@ class HostileSrs:
             target = self._serve_stream
         self._sock.settimeout(POLL)
         self.port: int = self._sock.getsockname()[1]
-        self._start(target)
+        self._threads.start(target, "hostile-srs")
 
-    # What tests read
-
-    def requests(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if not m.is_response and m.method == method]
-
-    def responses(self, method: str) -> list[SipMessage]:
-        with self._lock:
-            return [m for m in self.received if m.is_response and m.cseq[1] == method]
+    # What tests send
 
     def send(self, data: bytes) -> None:
         """Sends to the client on its latest link."""
@@ -166,10 +174,7 @@ class HostileSrs:
 
     def close(self) -> None:
         self._closed.set()
-        with self._lock:
-            threads = list(self._threads)
-        for thread in threads:
-            thread.join()
+        self._threads.join()
         with self._lock:
             streams, self._streams = self._streams, []
         for stream in streams:
@@ -186,21 +191,8 @@ class HostileSrs:
 
     # Serving
 
-    def _start(self, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name="hostile-srs", daemon=True)
-        with self._lock:
-            self._threads = [t for t in self._threads if t.is_alive()]
-            self._threads.append(thread)
-        thread.start()
-
     def _serve_udp(self) -> None:
-        while not self._closed.is_set():
-            try:
-                data, source = self._sock.recvfrom(65535)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for data, source in received_datagrams(self._sock, self._closed):
 
             def send(out: bytes, to: tuple[str, int] = source) -> None:
                 self._sock.sendto(out, to)
@@ -208,16 +200,10 @@ class HostileSrs:
             self._take(data, Peer(send))
 
     def _serve_stream(self) -> None:
-        while not self._closed.is_set():
-            try:
-                raw, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for raw in accepted_connections(self._sock, self._closed):
             with self._lock:
                 self._streams.append(raw)
-            self._start(lambda raw=raw: self._serve_connection(raw))  # type: ignore[misc]
+            self._threads.start(lambda raw=raw: self._serve_connection(raw), "hostile-srs")  # type: ignore[misc]
 
     def _serve_connection(self, raw: socket.socket) -> None:
         stream = raw
@@ -314,6 +300,13 @@ def sdp_answer(invite: SipMessage, port: int = 0, contact: str = "<sip:srs@127.0
                     for _ in offered_ports(invite))
     body = f"v=0\r\no=srs 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n{lines}"
     return [("Contact", contact), ("Content-Type", "application/sdp")], body.encode()
+
+
+def answer_with_session_timer(invite: SipMessage, session_expires: str = "2;refresher=uac") -> bytes:
+    """A 200 with an SDP answer (no RTP) to `invite` that sets its session timer: by default the client refreshes
+    the session every 2 s, so that a test soon sees a refresh."""
+    extra, body = sdp_answer(invite)
+    return answer(invite, "200 OK", [*extra, ("Session-Expires", session_expires)], body)
 
 
 def in_dialog_request(method: str, invite: SipMessage, cseq: int, extra: Sequence[tuple[str, str]] = ()) -> bytes:

@@ -17,7 +17,15 @@ from pulumi_telnyx_siprec.plugin.resources import RESOURCE_TYPES
 from pulumi_telnyx_siprec.resources.spec import PACKAGE, ResourceSpec
 from pulumi_telnyx_siprec.validation import Kind
 
-from .python_classes import PACKAGE_DIR, field_doc, input_annotation, output_type
+from .python_classes import (
+    PACKAGE_DIR,
+    args_docstring,
+    constructor_head,
+    field_doc,
+    input_annotation,
+    output_type,
+    property_doc,
+)
 from .text import LINE_LENGTH, docstring, generated_header
 
 NATIVE_DIR = f"{PACKAGE_DIR}/native"
@@ -61,6 +69,23 @@ def _init(params: list[tuple[str, str, bool]], indent: str = "    ") -> list[str
     return lines
 
 
+def _imports(spec_import: str, program_name: str, *, uses_mapping: bool = False) -> list[str]:
+    """The imports of a generated native module: `spec_import` (what it is generated from) and `program_name` of
+    `native/program.py` beside what every one uses."""
+    return [
+        "from __future__ import annotations",
+        "",
+        *(["from collections.abc import Mapping"] if uses_mapping else []),
+        "from typing import Any",
+        "",
+        "import pulumi",
+        "",
+        "from ..resources.arguments import args_from",
+        spec_import,
+        f"from .program import {program_name}",
+    ]
+
+
 def render_module(spec: ResourceSpec) -> str:
     """The source of `pulumi_telnyx_siprec/native/<module>.py` for `spec`."""
     name = spec.name
@@ -75,16 +100,7 @@ def render_module(spec: ResourceSpec) -> str:
                     f"Native class: registers `{spec.token}`, which the engine serves with the provider plugin "
                     f"`pulumi-resource-{PACKAGE}` (see `pulumi_telnyx_siprec.native`)."], ""),
         "",
-        "from __future__ import annotations",
-        "",
-        *(["from collections.abc import Mapping"] if uses_mapping else []),
-        "from typing import Any",
-        "",
-        "import pulumi",
-        "",
-        "from ..resources.arguments import args_from",
-        f"from ..resources.{spec.module_name}.spec import SPEC",
-        "from .program import registered",
+        *_imports(f"from ..resources.{spec.module_name}.spec import SPEC", "registered", uses_mapping=uses_mapping),
         "",
         f'__all__ = ["{name}", "{name}Args"]',
         "",
@@ -92,10 +108,7 @@ def render_module(spec: ResourceSpec) -> str:
         "@pulumi.input_type",
         f"class {name}Args:",
     ]
-    params = [f":param {f.name}: ({'required' if f.required else 'optional'}) {field_doc(f)}"
-              for f in spec.inputs.fields]
-    lines += docstring([f"Inputs of a `{name}`; every one is also an output, as checked (defaults filled in).",
-                        params], "    ")
+    lines += args_docstring(spec)
     lines.append("")
     for f in spec.inputs.fields:
         lines += _named(f.name, input_annotation(f), names.wire(f.name))
@@ -111,18 +124,10 @@ def render_module(spec: ResourceSpec) -> str:
     ]
     for prop in spec.properties:
         lines += _named(prop.name, output_type(prop), names.wire(prop.name))
-        lines += docstring(field_doc(prop.input) if prop.input else prop.doc, "    ")
+        lines += docstring(property_doc(prop), "    ")
     lines += [
         "",
-        "    def __init__(",
-        "        self,",
-        "        resource_name: str,",
-        f"        args: {name}Args | None = None,",
-        "        opts: pulumi.ResourceOptions | None = None,",
-        "        **kwargs: Any,",
-        "    ) -> None:",
-        *docstring(f"Declares a `{name}`; pass a `{name}Args` or the same keyword arguments.", "        "),
-        f"        resolved = args_from({name}Args, SPEC, args, kwargs)",
+        *constructor_head(name, "SPEC"),
         "        super().__init__(SPEC.token, resource_name, registered(SPEC, resolved), opts)",
     ]
     return "\n".join(lines) + "\n"
@@ -147,15 +152,7 @@ def render_provider(settings: tuple[Setting, ...]) -> str:
                     f"provider, which reads the stack config `{PACKAGE}:*`: for a stack that talks to two Telnyx "
                     "accounts, or to the emulator and to Telnyx at once."], ""),
         "",
-        "from __future__ import annotations",
-        "",
-        "from typing import Any",
-        "",
-        "import pulumi",
-        "",
-        "from ..resources.arguments import args_from",
-        "from ..resources.spec import PACKAGE",
-        "from .program import registered_settings",
+        *_imports("from ..resources.spec import PACKAGE", "registered_settings"),
         "",
         '__all__ = ["Provider", "ProviderArgs"]',
         "",
@@ -187,15 +184,7 @@ def render_provider(settings: tuple[Setting, ...]) -> str:
                     f"default provider's do; they do not fall back to the stack config `{PACKAGE}:*`. Secrets are "
                     "stored as ciphertext."], "    "),
         "",
-        "    def __init__(",
-        "        self,",
-        "        resource_name: str,",
-        "        args: ProviderArgs | None = None,",
-        "        opts: pulumi.ResourceOptions | None = None,",
-        "        **kwargs: Any,",
-        "    ) -> None:",
-        *docstring("Declares a `Provider`; pass a `ProviderArgs` or the same keyword arguments.", "        "),
-        "        resolved = args_from(ProviderArgs, SETTINGS, args, kwargs)",
+        *constructor_head("Provider", "SETTINGS"),
         "        secret = pulumi.ResourceOptions(additional_secret_outputs=list(SECRETS.values()))",
         "        props = registered_settings(resolved, tuple(SECRETS))",
         "        super().__init__(PACKAGE, resource_name, props, pulumi.ResourceOptions.merge(opts, secret))",

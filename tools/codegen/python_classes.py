@@ -36,6 +36,35 @@ def output_type(prop: Property) -> str:
     return f"pulumi.Output[{python}]" if prop.always_set else f"pulumi.Output[{python} | None]"
 
 
+def property_doc(prop: Property) -> str:
+    """A resource attribute's documentation: its input's when it echoes one, else its own."""
+    return field_doc(prop.input) if prop.input else prop.doc
+
+
+def args_docstring(spec: ResourceSpec) -> list[str]:
+    """The docstring of a resource's generated Args class (dynamic or native): every input, required or not."""
+    params = [f":param {f.name}: ({'required' if f.required else 'optional'}) {field_doc(f)}"
+              for f in spec.inputs.fields]
+    return docstring([f"Inputs of a `{spec.name}`; every one is also an output, as checked (defaults filled in).",
+                      params], "    ")
+
+
+def constructor_head(name: str, fields: str) -> list[str]:
+    """The start of a generated resource class's `__init__` (dynamic, native or `Provider`): an `<name>Args` or the
+    same keyword arguments, read into `resolved` against `fields` (the expression naming the allowed inputs)."""
+    return [
+        "    def __init__(",
+        "        self,",
+        "        resource_name: str,",
+        f"        args: {name}Args | None = None,",
+        "        opts: pulumi.ResourceOptions | None = None,",
+        "        **kwargs: Any,",
+        "    ) -> None:",
+        *docstring(f"Declares a `{name}`; pass a `{name}Args` or the same keyword arguments.", "        "),
+        f"        resolved = args_from({name}Args, {fields}, args, kwargs)",
+    ]
+
+
 def field_doc(spec: Field) -> str:
     """An input's documentation with its allowed values and default, as every generated artefact states them."""
     text = spec.doc
@@ -83,10 +112,7 @@ def render_module(spec: ResourceSpec) -> str:
         "@dataclass(kw_only=True)",
         f"class {name}Args:",
     ]
-    params = [f":param {f.name}: ({'required' if f.required else 'optional'}) {field_doc(f)}"
-              for f in spec.inputs.fields]
-    lines += docstring([f"Inputs of a `{name}`; every one is also an output, as checked (defaults filled in).",
-                        params], "    ")
+    lines += args_docstring(spec)
     lines.append("")
     for f in spec.inputs.fields:
         lines.append(f"    {f.name}: {input_type(f)}")
@@ -100,18 +126,10 @@ def render_module(spec: ResourceSpec) -> str:
     ]
     for prop in spec.properties:
         lines.append(f"    {prop.name}: {output_type(prop)}")
-        lines += docstring(field_doc(prop.input) if prop.input else prop.doc, "    ")
+        lines += docstring(property_doc(prop), "    ")
     lines += [
         "",
-        "    def __init__(",
-        "        self,",
-        "        resource_name: str,",
-        f"        args: {name}Args | None = None,",
-        "        opts: pulumi.ResourceOptions | None = None,",
-        "        **kwargs: Any,",
-        "    ) -> None:",
-        *docstring(f"Declares a `{name}`; pass a `{name}Args` or the same keyword arguments.", "        "),
-        f"        resolved = args_from({name}Args, SPEC, args, kwargs)",
+        *constructor_head(name, "SPEC"),
         "        # Registered as `pulumi.dynamic.Resource` would register it, from one constructor frame less: see",
         "        # `dynamic/program.py`.",
         f"        props = dynamic_properties({name}Provider, SPEC, resolved)",

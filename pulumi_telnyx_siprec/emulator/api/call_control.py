@@ -293,6 +293,27 @@ class CallControl:
         events = self._advance_all()
         return self.calls.get(call_control_id), events
 
+    def _live_call(self, call_control_id: str) -> tuple[Call | Answer, list[Event]]:
+        """The call a command acts on, moved on to now; or the command's refusal when the call is unknown or has
+        ended. With the lock held."""
+        call, events = self._call(call_control_id)
+        if call is None:
+            return unknown_call(), events
+        if call.state == "ended":
+            return ended_call(), events
+        return call, events
+
+    def _commanded_call(self, call_control_id: str, body: Mapping[str, Any]) -> tuple[Call | Answer, list[Event]]:
+        """As `_live_call`, for a command that may be repeated and sets `client_state`: refused when that is not
+        base64, `ok` when its `command_id` was seen on the call already (a retry of one done). With the lock held."""
+        invalid = self._client_state_failure(body)
+        if invalid:
+            return invalid, []
+        call, events = self._live_call(call_control_id)
+        if isinstance(call, Call) and call.seen(body.get("command_id")):
+            return ok(), events
+        return call, events
+
     # The API
 
     def dial(self, body: Mapping[str, Any]) -> tuple[Answer, list[Event]]:
@@ -355,17 +376,10 @@ class CallControl:
     def hangup(self, call_control_id: str, body: Mapping[str, Any]) -> tuple[Answer, list[Event]]:
         """`POST /calls/{id}/actions/hangup`: `call.hangup` (`normal_clearing`, or `originator_cancel` while
         dialing), and the call's session stops."""
-        invalid = self._client_state_failure(body)
-        if invalid:
-            return invalid, []
         with self.lock:
-            call, events = self._call(call_control_id)
-            if call is None:
-                return unknown_call(), events
-            if call.state == "ended":
-                return ended_call(), events
-            if call.seen(body.get("command_id")):
-                return ok(), events
+            call, events = self._commanded_call(call_control_id, body)
+            if isinstance(call, Answer):
+                return call, events
             if isinstance(body.get("client_state"), str):
                 call.client_state = body["client_state"]
             cause = "originator_cancel" if call.state == "dialing" else "normal_clearing"
@@ -379,11 +393,9 @@ class CallControl:
             return invalid, []
         checked = CALL_CONTROL_SESSION_INPUTS.with_defaults(CALL_CONTROL_SESSION_INPUTS.from_wire(body).inputs)
         with self.lock:
-            call, events = self._call(call_control_id)
-            if call is None:
-                return unknown_call(), events
-            if call.state == "ended":
-                return ended_call(), events
+            call, events = self._live_call(call_control_id)
+            if isinstance(call, Answer):
+                return call, events
             if call.state == "dialing":
                 return not_answered(), events
             if call.session is not None:
@@ -420,17 +432,10 @@ class CallControl:
 
     def siprec_stop(self, call_control_id: str, body: Mapping[str, Any]) -> tuple[Answer, list[Event]]:
         """`POST /calls/{id}/actions/siprec_stop`: stops the call's session (`siprec.stopped`)."""
-        invalid = self._client_state_failure(body)
-        if invalid:
-            return invalid, []
         with self.lock:
-            call, events = self._call(call_control_id)
-            if call is None:
-                return unknown_call(), events
-            if call.state == "ended":
-                return ended_call(), events
-            if call.seen(body.get("command_id")):
-                return ok(), events
+            call, events = self._commanded_call(call_control_id, body)
+            if isinstance(call, Answer):
+                return call, events
             session = call.session
             if session is None:
                 # Not documented: like the spec's `fork_not_found` for forking, a stop with nothing to stop is

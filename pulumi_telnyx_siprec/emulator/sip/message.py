@@ -145,33 +145,46 @@ def _read_cseq(value: str) -> tuple[int, str] | None:
     return parsed, method
 
 
-def _split_outside(value: str, separator: str) -> tuple[list[str], bool]:
-    """Splits a header value at `separator` where it stands outside quoted strings (RFC 3261 section 25.1: a
-    backslash escapes the next character) and outside <URIs>; also whether a quoted string was left open."""
-    pieces: list[str] = []
-    current: list[str] = []
-    in_quotes = escaped = in_angle = False
+def _quoted_characters(value: str) -> tuple[list[bool], bool]:
+    """For each character of a header value, whether it belongs to a quoted string, its quotes included (RFC 3261
+    section 25.1: a backslash escapes the next character); also whether the last quoted string is left open."""
+    quoted: list[bool] = []
+    in_quotes = escaped = False
     for ch in value:
         if in_quotes:
+            quoted.append(True)
             if escaped:
                 escaped = False
             elif ch == "\\":
                 escaped = True
             elif ch == '"':
                 in_quotes = False
-        elif ch == '"':
-            in_quotes = True
-        elif ch == "<":
-            in_angle = True
-        elif ch == ">":
-            in_angle = False
-        elif ch == separator and not in_angle:
-            pieces.append("".join(current))
-            current = []
-            continue
+        else:
+            in_quotes = ch == '"'
+            quoted.append(in_quotes)
+    return quoted, in_quotes
+
+
+def _split_outside(value: str, separator: str) -> tuple[list[str], bool]:
+    """Splits a header value at `separator` where it stands outside quoted strings and outside <URIs>; also whether a
+    quoted string was left open."""
+    quoted, unterminated = _quoted_characters(value)
+    pieces: list[str] = []
+    current: list[str] = []
+    in_angle = False
+    for ch, in_quotes in zip(value, quoted, strict=True):
+        if not in_quotes:
+            if ch == "<":
+                in_angle = True
+            elif ch == ">":
+                in_angle = False
+            elif ch == separator and not in_angle:
+                pieces.append("".join(current))
+                current = []
+                continue
         current.append(ch)
     pieces.append("".join(current))
-    return pieces, in_quotes
+    return pieces, unterminated
 
 
 def _split_list(value: str) -> list[str]:
@@ -195,21 +208,12 @@ def header_parameter(value: str, name: str) -> str | None:
 def uri_of(value: str) -> str:
     """The URI in a name-addr (`"x" <sip:...>;p`) or addr-spec (`sip:...;p`) header value; "" when a `<` opens
     no URI (`<` without its `>`). A display name's quoted text is skipped, whatever it holds."""
-    in_quotes = escaped = False
-    for index, ch in enumerate(value):
-        if in_quotes:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_quotes = False
-        elif ch == '"':
-            in_quotes = True
-        elif ch == "<":
+    quoted, unterminated = _quoted_characters(value)
+    for index, (ch, in_quotes) in enumerate(zip(value, quoted, strict=True)):
+        if ch == "<" and not in_quotes:
             end = value.find(">", index + 1)
             return value[index + 1:end].strip() if end >= 0 else ""
-    if in_quotes:
+    if unterminated:
         return ""
     return value.split(";", 1)[0].strip()
 

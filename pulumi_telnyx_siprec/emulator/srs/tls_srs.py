@@ -48,6 +48,7 @@ from ..srtp import SrtpUnavailableError, SrtpVerifier, srtp_problem
 from .certificate import ServerCertificate, self_signed
 from .media_receiver import MediaReceiver, ReceivedStream
 from .report import SrsReport, StreamMedia, report_from_messages
+from .serving import ServingThreads, accepted_connections, received_chunks
 
 SCENARIOS = ("accept", "busy", "silent")
 SERVER = "pulumi-telnyx-siprec-local-srs"
@@ -99,7 +100,7 @@ class TlsSrs:
         self._problems: list[str] = []
         self._dropped_messages = 0
         self._connections: list[socket.socket] = []
-        self._threads: list[threading.Thread] = []
+        self._threads = ServingThreads()
         self._listener: socket.socket | None = None
         self._media: MediaReceiver | None = None
         self._report: SrsReport | None = None
@@ -126,7 +127,7 @@ class TlsSrs:
         self._listener = listener
         self.port = listener.getsockname()[1]
         self._media = MediaReceiver(self.host)
-        self._spawn(self._accept, "srs-tls-accept")
+        self._threads.start(self._accept, "srs-tls-accept")
         return self
 
     def wait(self, timeout: float = 30.0) -> SrsReport:
@@ -146,10 +147,7 @@ class TlsSrs:
         if self._report is not None:
             return self._report
         self._closed.set()
-        with self._lock:
-            threads = list(self._threads)
-        for thread in threads:
-            thread.join()
+        self._threads.join()
         with self._lock:
             connections, self._connections = self._connections, []
         for connection in connections:
@@ -171,24 +169,11 @@ class TlsSrs:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        with self._lock:
-            self._threads = [t for t in self._threads if t.is_alive()]
-            self._threads.append(thread)
-        thread.start()
-
     # Connections
 
     def _accept(self) -> None:
         assert self._listener is not None
-        while not self._closed.is_set():
-            try:
-                raw, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
+        for raw in accepted_connections(self._listener, self._closed):
             with self._lock:
                 full = len(self._connections) >= MAX_CONNECTIONS
                 if not full:
@@ -197,7 +182,7 @@ class TlsSrs:
                 raw.close()
                 self._problem(f"a connection over {MAX_CONNECTIONS} at once was closed")
                 continue
-            self._spawn(lambda raw=raw: self._serve(raw), "srs-tls-connection")  # type: ignore[misc]
+            self._threads.start(lambda raw=raw: self._serve(raw), "srs-tls-connection")  # type: ignore[misc]
 
     def _serve(self, raw: socket.socket) -> None:
         assert self.certificate is not None
@@ -220,15 +205,7 @@ class TlsSrs:
 
     def _read(self, stream: socket.socket) -> None:
         buffer = bytearray()
-        while not self._closed.is_set():
-            try:
-                chunk = stream.recv(65536)
-            except (TimeoutError, ssl.SSLWantReadError):
-                continue
-            except OSError:
-                return
-            if not chunk:
-                return
+        for chunk in received_chunks(stream, self._closed):
             buffer += chunk
             try:
                 while (data := take_message(buffer)) is not None:

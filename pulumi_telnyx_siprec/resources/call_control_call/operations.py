@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import base64
 import logging
-import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
 from ...client.errors import NotFoundError, TelnyxError
-from ..operations import Created, Found, ResourceOperations
+from ..operations import Created, Found, PollingOperations
 from .spec import SPEC
 
 if TYPE_CHECKING:
     from ...client.models import CallControlCallInfo
     from ...client.telnyx_client import TelnyxClient
-    from ...configuration.settings import ProviderSettings
 
 log = logging.getLogger("pulumi_telnyx_siprec.call_control_call")
 
@@ -39,18 +37,12 @@ def dial_marker() -> str:
     return base64.b64encode(f"{CLIENT_STATE_PREFIX}{uuid.uuid4()}".encode()).decode()
 
 
-class CallControlCallOperations(ResourceOperations):
+class CallControlCallOperations(PollingOperations):
     """Any input change replaces the call (a placed call cannot be changed), the new one first. The dial is never
     repeated; a call it placed that `up` could not confirm (an answer not read, a wait that failed) is hung up, or
     the error names it."""
 
     spec = SPEC
-
-    def __init__(self, settings: ProviderSettings, client: Callable[[], TelnyxClient],
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(settings, client)
-        self._sleep = sleep
-        self._clock = clock
 
     def create(self, props: Mapping[str, Any]) -> Created:
         """Dials and, unless `wait_until_answered` is false, waits until the call is answered."""
@@ -121,10 +113,8 @@ class CallControlCallOperations(ResourceOperations):
     def read(self, id_: str, props: Mapping[str, Any]) -> Found | None:
         """The call as Telnyx has it now; gone once it has ended (a call cannot be restarted)."""
         outs, inputs = self.stored_state(props)
-        try:
-            with self.explained_errors():
-                call = self.client().call_status(id_)
-        except NotFoundError:
+        call = self.read_unless_gone(lambda client: client.call_status(id_))
+        if call is None:
             log.info("call %s is gone", id_)
             return None
         if call.ended or (call.is_alive is not True and outs.get("is_alive") is True):
@@ -134,8 +124,7 @@ class CallControlCallOperations(ResourceOperations):
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG002
         """Unreachable: every change replaces a call. Returns the outputs as they are."""
-        self.checked(news)
-        return dict(olds)
+        return self.unchanged_outputs(olds, news)
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:  # noqa: ARG002
         """Hangs up; a call already ended or gone counts as hung up."""

@@ -4,9 +4,8 @@ reading its call's status. Telnyx addresses the session by its call alone (docs/
 from __future__ import annotations
 
 import logging
-import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...client.errors import (
@@ -17,12 +16,11 @@ from ...client.errors import (
 )
 from ...telnyx_api import SECURE_PORT
 from ...validation import never_unknown
-from ..operations import Created, Found, InputError, IsUnknown, Plan, ResourceOperations
+from ..operations import Created, Found, InputError, IsUnknown, Plan, PollingOperations
 from .spec import SPEC
 
 if TYPE_CHECKING:
     from ...client.telnyx_client import TelnyxClient
-    from ...configuration.settings import ProviderSettings
 
 log = logging.getLogger("pulumi_telnyx_siprec.call_control_session")
 
@@ -36,18 +34,12 @@ class CallEndedError(TelnyxError):
     """The session's call has ended (or Telnyx does not know it), so no session can start on it."""
 
 
-class CallControlSessionOperations(ResourceOperations):
+class CallControlSessionOperations(PollingOperations):
     """Every input change replaces the session. On the same call the old session is stopped first: `siprec_stop`
     names no session, so stopping the old one after the new one started would stop the new one (or Telnyx would
     have refused the second start). On another call the new session starts first, as on the TeXML side."""
 
     spec = SPEC
-
-    def __init__(self, settings: ProviderSettings, client: Callable[[], TelnyxClient],
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(settings, client)
-        self._sleep = sleep
-        self._clock = clock
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any], is_unknown: IsUnknown = never_unknown
              ) -> Plan:
@@ -114,15 +106,14 @@ class CallControlSessionOperations(ResourceOperations):
         """Keeps the session while its call is alive (its ids refreshed); gone once the call has ended."""
         outs, inputs = self.stored_state(props)
         try:
-            with self.explained_errors():
-                call = self.client().call_status(id_)
-        except NotFoundError:
-            log.info("call %s is gone, and its SIPREC session with it", id_)
-            return None
+            call = self.read_unless_gone(lambda client: client.call_status(id_))
         except TelnyxError as err:
             raise TelnyxError(
                 f"refresh of the SIPREC session on call {id_!r} could not tell whether the call is still live: {err}"
             ) from None
+        if call is None:
+            log.info("call %s is gone, and its SIPREC session with it", id_)
+            return None
         if not call.answered:
             log.info("call %s is no longer alive, and its SIPREC session ended with it", id_)
             return None
@@ -132,8 +123,7 @@ class CallControlSessionOperations(ResourceOperations):
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG002
         """Unreachable while `diff` replaces on every change (Telnyx cannot change a running session); returns the
         outputs as they are, so the next diff proposes the replacement."""
-        self.checked(news)
-        return dict(olds)
+        return self.unchanged_outputs(olds, news)
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:  # noqa: ARG002
         """Stops the call's session. A call that has ended counts as stopped; so does a refusal for a live call,

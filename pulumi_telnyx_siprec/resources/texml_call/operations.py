@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
 from ...client.errors import NotFoundError, TelnyxError
 from ...telnyx_api import ENDED_CALL_STATUSES
-from ..operations import Created, Found, ResourceOperations, required_from_state
+from ..operations import Created, Found, PollingOperations, required_from_state
 from ..texml import JUST_STARTED_SECONDS, seconds_since
 from .spec import DEFAULT_RING_SECONDS, RING_MARGIN_SECONDS, SPEC
 
 if TYPE_CHECKING:
     from ...client.models import CallInfo
     from ...client.telnyx_client import TelnyxClient
-    from ...configuration.settings import ProviderSettings
 
 log = logging.getLogger("pulumi_telnyx_siprec.call")
 
@@ -33,17 +31,11 @@ class CallUnconfirmedError(TelnyxError):
     """The test call was placed, but whether it was answered could not be read; `up` does not keep it."""
 
 
-class CallOperations(ResourceOperations):
+class CallOperations(PollingOperations):
     """Any input change replaces the call (a placed call cannot be changed). The create is never repeated: a lost
     answer fails, saying how to find and hang up the call it may have placed."""
 
     spec = SPEC
-
-    def __init__(self, settings: ProviderSettings, client: Callable[[], TelnyxClient],
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(settings, client)
-        self._sleep = sleep
-        self._clock = clock
 
     def create(self, props: Mapping[str, Any]) -> Created:
         """Places the call and, unless `wait_until_answered` is false, waits until it is answered."""
@@ -128,8 +120,7 @@ class CallOperations(ResourceOperations):
 
     def update(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:  # noqa: ARG002
         """Unreachable: every change replaces a call. Returns the outputs as they are."""
-        self.checked(news)
-        return dict(olds)
+        return self.unchanged_outputs(olds, news)
 
     def delete(self, id_: str, props: Mapping[str, Any]) -> None:
         """Hangs up; a call already ended or gone counts as hung up."""

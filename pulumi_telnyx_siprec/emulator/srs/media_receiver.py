@@ -9,7 +9,9 @@ with the key of the crypto line the SRS took, RFC 3711) or read as plain RTP, an
 
 Every datagram counts once: `accepted` (RTP version 2, and for SRTP authenticated and not a replay) or `rejected`
 (anything else: a failed authentication tag, a replay, not RTP at all). What a stream keeps is bounded: the last
-`TONE_WINDOW` PCMU samples, whatever arrives. One thread reads every port.
+`TONE_WINDOW` PCMU samples, whatever arrives. One thread reads every port; `close_stream` reads what is left of one
+from the caller's thread, never at the same time as the reading thread (a stream's datagrams are read and taken under
+its own lock), so an SRTP session (libsrtp's, not thread-safe) is only ever used by one thread at a time.
 """
 
 from __future__ import annotations
@@ -61,24 +63,50 @@ class ReceivedStream:
         self.sock = sock
         self.port: int = sock.getsockname()[1]
         self._verifier = verifier
+        self._reading = threading.Lock()
+        """Held while datagrams are read from `sock` and taken: by one reader at a time."""
         self._lock = threading.Lock()
         self._accepted = 0
         self._rejected = 0
         self._last_rejection: str | None = None
         self._samples: deque[int] = deque(maxlen=TONE_WINDOW)
 
+    def read(self, limit: int | None = None) -> None:
+        """Reads and takes the datagrams waiting on the port (at most `limit`), until none is left or it is closed.
+        A second reader waits until the first is done: once `read()` returns, what it received is counted."""
+        with self._reading:
+            self._read(limit)
+
+    def close(self) -> None:
+        """Reads what is left on the port (waiting for a reader under way), then closes it; the counts stay."""
+        with self._reading:
+            self._read(None)
+            self.sock.close()
+
+    def _read(self, limit: int | None) -> None:
+        taken = 0
+        while limit is None or taken < limit:
+            try:
+                datagram = self.sock.recv(65535)
+            except OSError:  # nothing more now (non-blocking), or closed
+                return
+            self.take(datagram)
+            taken += 1
+
     def take(self, datagram: bytes) -> None:
         """Counts one datagram (and keeps its PCMU samples)."""
-        packet = datagram
-        problem = None
-        if self._verifier is not None:
-            try:
-                packet = self._verifier.verify(datagram)
-            except ValueError as err:
-                problem = f"SRTP check failed: {err}"
-        if problem is None and (len(packet) < RTP_HEADER_BYTES or packet[0] >> 6 != 2):
-            problem = "not an RTP packet"
         with self._lock:
+            # Under the lock: the verifier's SRTP session (its replay window, cipher and authentication state) is
+            # libsrtp's, which is not thread-safe, and pylibsrtp releases the GIL while libsrtp runs.
+            packet = datagram
+            problem = None
+            if self._verifier is not None:
+                try:
+                    packet = self._verifier.verify(datagram)
+                except ValueError as err:
+                    problem = f"SRTP check failed: {err}"
+            if problem is None and (len(packet) < RTP_HEADER_BYTES or packet[0] >> 6 != 2):
+                problem = "not an RTP packet"
             if problem is not None:
                 self._rejected += 1
                 self._last_rejection = problem
@@ -135,13 +163,9 @@ class MediaReceiver:
         client sent before its BYE is counted, whoever reads it."""
         with self._lock, contextlib.suppress(KeyError, ValueError):
             self._selector.unregister(stream.sock)
-        while True:
-            try:
-                datagram = stream.sock.recv(65535)
-            except OSError:  # nothing more (non-blocking), or closed
-                break
-            stream.take(datagram)
-        stream.sock.close()
+        # Waits for the reading thread if it is reading this stream (it may have been told the port was ready just
+        # before the unregister): after this, every datagram received before is counted, and none is read after.
+        stream.close()
 
     def _run(self) -> None:
         while not self._closed.is_set():
@@ -157,12 +181,7 @@ class MediaReceiver:
                 continue
             for key, _events in ready:
                 stream: ReceivedStream = key.data
-                for _ in range(64):  # a burst on one port does not starve the others
-                    try:
-                        datagram = stream.sock.recv(65535)
-                    except OSError:  # nothing more now, or closed meanwhile
-                        break
-                    stream.take(datagram)
+                stream.read(limit=64)  # a burst on one port does not starve the others
 
     def close(self) -> None:
         self._closed.set()

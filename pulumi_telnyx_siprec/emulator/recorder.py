@@ -57,11 +57,14 @@ class LiveHandles:
         """Keeps `handle` for session `sid`, and retires the handles of sessions that are over."""
         with self._lock:
             over = {k: h for k, h in self._handles.items() if h.outcome().over}
-            for k in over:
-                del self._handles[k]
             self._handles[sid] = handle
-        for k, ended in over.items():  # with the INVITE as sent (noted at the start, it may have been empty then)
+        # The last outcome goes into the record (with the INVITE as sent: noted at the start, it may have been empty
+        # then) before the handle goes, so the state never shows a session without it.
+        for k, ended in over.items():
             self._retire(k, outcome_json(ended.outcome(), ended.invite))
+        with self._lock:
+            for k in over:
+                self._handles.pop(k, None)
 
     def get(self, sid: str) -> SessionHandle | None:
         """The handle of session `sid` while it is kept."""

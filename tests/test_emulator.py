@@ -536,7 +536,10 @@ def test_termination_signals_are_recorded_from_the_start_and_waited_for() -> Non
 
 
 def test_latency_delays_every_api_answer_but_not_the_control_plane() -> None:
-    with Emulator(api_key=KEY, calls=[CALL_SID], latency=0.5) as running, requests.Session() as http:
+    # The latency is also the window in which the state must be read and checked: 2 s keeps that window wide on a
+    # loaded machine (at 0.5 s, a poll delayed past it would see the request already answered).
+    latency = 2.0
+    with Emulator(api_key=KEY, calls=[CALL_SID], latency=latency) as running, requests.Session() as http:
         http.headers.update(AUTH)
         answered = threading.Event()
 
@@ -552,7 +555,7 @@ def test_latency_delays_every_api_answer_but_not_the_control_plane() -> None:
         assert not answered.is_set()
         assert state["sessions"] == []
         worker.join()
-        assert time.monotonic() - started >= 0.5
+        assert time.monotonic() - started >= latency
         assert len(running.state()["sessions"]) == 1
 
 

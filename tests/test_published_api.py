@@ -178,7 +178,9 @@ def test_a_failed_session_sends_siprec_failed_with_siprec_error() -> None:
 
 # 7. The call fetch is eventually consistent: a 404 just after a start is retried, then believed.
 
-@pytest.mark.parametrize(("lag", "kept"), [(1.0, True), (30.0, False)])
+# 2.5 s: the first fetch must come within the lag of placing the call (it does in well under 1 s; the margin is
+# for a loaded machine), and the 4 s budget must outlast it.
+@pytest.mark.parametrize(("lag", "kept"), [(2.5, True), (30.0, False)])
 def test_a_refresh_just_after_the_start_retries_a_404_within_the_budget(lag: float, kept: bool) -> None:
     with Emulator(api_key=API_KEY, sip=False, behaviour=Behaviour(call_answer_delay=0, call_fetch_lag=lag)
                   ) as emulator:

@@ -445,7 +445,7 @@ def test_max_concurrency_bounds_the_calls_in_flight() -> None:
     with Emulator(calls=[LIVE_CALL], latency=0.2) as slow, PluginServer() as server:
         server.configure({"apiKey": API_KEY, "baseUrl": slow.base_url, "maxConcurrency": 4})
         futures = _start_sessions(server, 32)
-        seen = [slow.wait_until(lambda state: state["counters"]["in_flight"] == 4, timeout=60)]
+        seen = [slow.wait_until(lambda state: state["counters"]["in_flight"] >= 4, timeout=60)]  # the pool is used
         while not all(future.done() for future in futures):
             seen.append(slow.state())
             time.sleep(0.005)

@@ -566,6 +566,14 @@ def test_the_cli_refuses_a_bad_port() -> None:
     assert "--port must be from 0 to 65535, got 70000" in err
 
 
+def test_the_cli_refuses_a_bad_control_host() -> None:
+    process = run_cli("--control-host", "http://emulator:8787")
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert "--control-host: expected HOST or HOST:PORT (e.g. emulator or localhost:18080), got " \
+           "'http://emulator:8787'" in err
+
+
 def test_the_cli_says_when_the_port_is_taken() -> None:
     with Emulator() as running:
         port = running.base_url.rsplit(":", 1)[1].removesuffix("/v2")

@@ -469,7 +469,8 @@ def control_exchange(emulator: Emulator, method: str, path: str, headers: list[t
 
 
 def where(port: int) -> str:
-    return f"send it to http://127.0.0.1:{port}/_emulator/... from a program on this machine"
+    return (f"send it to http://127.0.0.1:{port}/_emulator/... from a program on this machine, or start the emulator "
+            "with --control-host naming the Host your requests carry")
 
 
 @pytest.mark.parametrize(("headers", "detail"), [
@@ -539,6 +540,30 @@ def test_control_requests_from_programs_on_this_machine_are_served(emulator: Emu
     assert control_exchange(emulator, "GET", "state", sent)[1]["faults"][0]["kind"] == "drop"
     assert control_exchange(emulator, "DELETE", "faults", sent)[0] == 204
     assert control_exchange(emulator, "POST", "reset", sent)[0] == 204
+
+
+@pytest.mark.parametrize(("control_hosts", "host", "served"), [
+    ((), "emulator:{port}", False),
+    (("emulator",), "emulator:{port}", True),  # a container's name, the port the emulator's own
+    (("Emulator",), "EMULATOR:{port}", True),
+    (("emulator",), "emulator:18080", False),
+    (("localhost:18080",), "localhost:18080", True),  # a published port (docker run -p 18080:<port>)
+    (("localhost:18080",), "localhost:18081", False),
+    (("emulator:18080",), "attacker.example:18080", False),
+])
+def test_control_hosts_named_at_start_are_served_and_only_those(control_hosts: tuple[str, ...], host: str,
+                                                               served: bool) -> None:
+    with Emulator(api_key=KEY, sip=False, control_hosts=control_hosts) as running:
+        _, port = address(running)
+        status, body = control_exchange(running, "GET", "state", [("Host", host.format(port=port))])
+    assert status == (200 if served else 403)
+    assert ("faults" in body) is served
+
+
+@pytest.mark.parametrize("bad", ["http://emulator", "emulator:0", "emulator:70000", "em ulator", ""])
+def test_a_control_host_that_is_not_a_host_or_host_and_port_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="expected HOST or HOST:PORT"):
+        Emulator(sip=False, control_hosts=[bad])
 
 
 def test_an_emulator_on_ipv6_loopback_serves_its_control_endpoints() -> None:

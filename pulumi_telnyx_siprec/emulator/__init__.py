@@ -36,6 +36,7 @@ from typing import Any
 from .api.call_control import CallControl
 from .api.callbacks import CallbackDispatcher, CallbackSigner
 from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
+from .api.control_guard import parse_control_host
 from .api.effects import SideEffects
 from .api.faults import Fault, FaultQueue, parse_fault
 from .api.server import ROUTE_NAMES, EmulatorHTTPServer
@@ -77,6 +78,7 @@ class Emulator:
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
         srtp_suites: Sequence[str] = DEFAULT_SUITES,
+        control_hosts: Sequence[str] = (),
     ) -> None:
         """`api_key=None` accepts any non-empty bearer key; `port=0` picks a free port; `latency` seconds are
         added before every API answer, as a network round trip would; `behaviour` holds the switches where
@@ -87,7 +89,9 @@ class Emulator:
         it is answered, a Call Control call hangs up by itself. A client has `read_timeout` seconds to send each
         request (and as long again for its body), and an idle connection is closed after that long; at most
         `max_connections` are served at once, more wait to be accepted. A `secure` session offers the SRS the SRTP
-        suites `srtp_suites` (SDES names, in order of preference; ValueError for an unknown one)."""
+        suites `srtp_suites` (SDES names, in order of preference; ValueError for an unknown one). The control
+        endpoints answer requests whose `Host` names this machine, or one of `control_hosts` (`host` or `host:port`,
+        the port defaulting to the emulator's own; ValueError otherwise)."""
         if not read_timeout > 0:
             raise ValueError(f"read_timeout must be a positive number of seconds, got {read_timeout!r}")
         if max_connections < 1:
@@ -108,6 +112,9 @@ class Emulator:
         self._invite_timeout = invite_timeout
         self._read_timeout = read_timeout
         self._max_connections = max_connections
+        for text in control_hosts:
+            parse_control_host(text, port or 1)  # ValueError now, not at start()
+        self._control_hosts = tuple(control_hosts)
         self._srtp_suites = check_suites(srtp_suites)
         self._server: EmulatorHTTPServer | None = None
         self._effects: SideEffects | None = None
@@ -132,7 +139,7 @@ class Emulator:
         try:
             self._server = EmulatorHTTPServer(self._address, self._state, self._faults, self._effects,
                                               self._api_key, self._verbose, self._latency, self._read_timeout,
-                                              self._max_connections)
+                                              self._max_connections, self._control_hosts)
         except OSError:
             self._call_control.close()
             self._effects.close()

@@ -8,6 +8,7 @@ import sys
 
 from . import Behaviour, Emulator
 from .api.connections import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT
+from .api.control_guard import parse_control_host
 from .api.state import CALL_OUTCOMES
 from .sip.sdes import DEFAULT_SUITES, SUITES, check_suites
 from .siprec import TIMER_B
@@ -73,6 +74,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS, metavar="N",
                         help="connections served at once; more wait to be accepted until one closes "
                              f"(default {DEFAULT_MAX_CONNECTIONS})")
+    parser.add_argument("--control-host", action="append", default=[], metavar="HOST[:PORT]",
+                        help="also serve the control endpoints (/_emulator/...) to requests whose Host is this, e.g. "
+                             "a container's name or a published port (localhost:18080); the port defaults to --port. "
+                             "By default only this machine's loopback names and the bound address are served")
     args = parser.parse_args(argv)
     if args.call_duration is not None and not 0 < args.call_duration <= 86400:
         parser.error(f"--call-duration must be above 0 and at most 86400 seconds, got {args.call_duration:g}")
@@ -84,6 +89,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error(f"--max-connections must be from 1 to 10000, got {args.max_connections}")
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, got {args.port}")
+    for text in args.control_host:
+        try:
+            parse_control_host(text, args.port or 1)
+        except ValueError as err:
+            parser.error(f"--control-host: {err}")
     try:
         args.srtp_suites = check_suites([name.strip() for name in args.srtp_suites.split(",")])
     except ValueError as err:
@@ -125,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
                         await_srs=not args.no_await_srs, allow_any_srs_host=args.allow_any_srs_host,
                         invite_timeout=args.invite_timeout, webhook_url=args.webhook_url,
                         call_duration=args.call_duration, read_timeout=args.read_timeout,
-                        max_connections=args.max_connections, srtp_suites=args.srtp_suites)
+                        max_connections=args.max_connections, srtp_suites=args.srtp_suites,
+                        control_hosts=args.control_host)
     signals = TerminationSignals()
     try:
         emulator.start()

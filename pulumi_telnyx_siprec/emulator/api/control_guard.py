@@ -6,7 +6,8 @@ reset the emulator, queue faults or read its state: by a "simple" cross-origin P
 127.0.0.1, so that the page may even read the answers). So a control request must:
 
 - name this machine in `Host`: a loopback address (127.0.0.0/8, `[::1]`), `localhost`, or the address the emulator
-  is bound to, with the emulator's port; a rebinding page sends its own name there;
+  is bound to, with the emulator's port, or a `host:port` its operator named (`--control-host`: a container's name,
+  a published port); a rebinding page sends its own name there;
 - not come from a page of another origin: no `Origin` but the emulator's own, and no `Sec-Fetch-Site` but
   `same-origin` or `none` (browsers send both; programs such as curl, requests or urllib send neither);
 - send a body only as `application/json`, a content type no page can send across origins without a preflight that
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from .state import Answer
 
@@ -34,16 +35,29 @@ def _refused(status: int, detail: str) -> Answer:
     return Answer(status, {"errors": [{"detail": detail}]})
 
 
-class ControlGuard:
-    """Decides whether a control request may be served, for an emulator bound to `bound_host`:`port`."""
+def parse_control_host(text: str, port: int) -> tuple[str, int]:
+    """`host` or `host:port` (`[v6]:port`) as (lower-case host, port); the port defaults to `port`. ValueError
+    otherwise."""
+    found = _HOST.fullmatch(text.strip())
+    if not found or (found.group("port") is not None and not 1 <= int(found.group("port")) <= 65535):
+        raise ValueError(f"expected HOST or HOST:PORT (e.g. emulator or localhost:18080), got {text!r}")
+    named = found.group("port")
+    return found.group("host").strip("[]").lower(), int(named) if named is not None else port
 
-    def __init__(self, bound_host: str, port: int) -> None:
+
+class ControlGuard:
+    """Decides whether a control request may be served, for an emulator bound to `bound_host`:`port`; `also` names
+    more `Host` values (`host` or `host:port`) that reach it, such as a container's name or a published port."""
+
+    def __init__(self, bound_host: str, port: int, also: Sequence[str] = ()) -> None:
         self.port = port
         self._bound = bound_host.strip("[]").lower()
+        self._also = frozenset(parse_control_host(text, port) for text in also)
 
     def refusal(self, method: str, header: Header) -> Answer | None:
         """The answer that refuses a control request, or None when it may be served."""
-        where = f"send it to http://127.0.0.1:{self.port}/_emulator/... from a program on this machine"
+        where = (f"send it to http://127.0.0.1:{self.port}/_emulator/... from a program on this machine, or start the "
+                 "emulator with --control-host naming the Host your requests carry")
         host = (header("Host") or "").strip()
         found = _HOST.fullmatch(host)
         if not found or not self._names_us(found.group("host"), found.group("port"), 80):
@@ -69,8 +83,8 @@ class ControlGuard:
         return None
 
     def _names_us(self, host: str, port: str | None, default_port: int) -> bool:
-        return self._is_this_machine(host.strip("[]").lower()) and (
-            int(port) if port is not None else default_port) == self.port
+        name, number = host.strip("[]").lower(), int(port) if port is not None else default_port
+        return (self._is_this_machine(name) and number == self.port) or (name, number) in self._also
 
     def _is_this_machine(self, host: str) -> bool:
         if host == "localhost" or (host == self._bound and host not in ("0.0.0.0", "::")):  # noqa: S104

@@ -10,7 +10,7 @@ import re
 import socket
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -124,7 +124,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], state: EmulatorState, faults: FaultQueue,
                  effects: SideEffects, api_key: str | None, verbose: bool = False,
                  latency: float = 0.0, read_timeout: float = DEFAULT_READ_TIMEOUT,
-                 max_connections: int = DEFAULT_MAX_CONNECTIONS) -> None:
+                 max_connections: int = DEFAULT_MAX_CONNECTIONS, control_hosts: Sequence[str] = ()) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
         self.state = state
@@ -139,7 +139,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         `connections`)."""
         self.slots = ConnectionSlots(max_connections)
         host, port = self.server_address[:2]
-        self.control_guard = ControlGuard(host.decode() if isinstance(host, bytes) else str(host), int(port))
+        self.control_guard = ControlGuard(host.decode() if isinstance(host, bytes) else str(host), int(port),
+                                          control_hosts)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serves the connection on a thread of its own, once fewer than `max_connections` are served."""

@@ -469,23 +469,25 @@ def control_exchange(emulator: Emulator, method: str, path: str, headers: list[t
 
 
 def where(port: int) -> str:
-    return (f"send it to http://127.0.0.1:{port}/_emulator/... from a program on this machine, or start the emulator "
-            "with --control-host naming the Host your requests carry")
+    return f"send it to http://127.0.0.1:{port}/_emulator/... from a program on this machine"
+
+
+OR_CONTROL_HOST = ", or start the emulator with --control-host naming the Host your requests carry"
 
 
 @pytest.mark.parametrize(("headers", "detail"), [
     ([("Host", "attacker.example:{port}")],
      "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
-     "localhost:{port} or [::1]:{port}), got 'attacker.example:{port}': {where}"),
+     "localhost:{port} or [::1]:{port}), got 'attacker.example:{port}': {where}{or_control_host}"),
     ([("Host", "127.0.0.1:1")],
      "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
-     "localhost:{port} or [::1]:{port}), got '127.0.0.1:1': {where}"),
+     "localhost:{port} or [::1]:{port}), got '127.0.0.1:1': {where}{or_control_host}"),
     ([("Host", "me@127.0.0.1:{port}")],
      "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
-     "localhost:{port} or [::1]:{port}), got 'me@127.0.0.1:{port}': {where}"),
+     "localhost:{port} or [::1]:{port}), got 'me@127.0.0.1:{port}': {where}{or_control_host}"),
     ([],
      "control endpoints answer only requests whose Host names this machine and port (127.0.0.1:{port}, "
-     "localhost:{port} or [::1]:{port}), got '': {where}"),
+     "localhost:{port} or [::1]:{port}), got '': {where}{or_control_host}"),
     ([("Host", "127.0.0.1:{port}"), ("Origin", "http://attacker.example")],
      "control endpoints refuse requests made by web pages (Origin 'http://attacker.example'): {where}"),
     ([("Host", "127.0.0.1:{port}"), ("Origin", "null")],
@@ -502,7 +504,8 @@ def test_control_requests_a_web_page_could_make_are_403(emulator: Emulator, head
     emulator.inject("whoami", "status", status=503)
     sent = [(name, value.format(port=port)) for name, value in headers]
     status, body = control_exchange(emulator, method, path, sent)
-    assert (status, body) == (403, {"errors": [{"detail": detail.format(port=port, where=where(port))}]})
+    expected = detail.format(port=port, where=where(port), or_control_host=OR_CONTROL_HOST)
+    assert (status, body) == (403, {"errors": [{"detail": expected}]})
     assert len(emulator.state()["faults"]) == 1, "nothing was reset or cleared"
 
 

@@ -56,14 +56,14 @@ class ControlGuard:
 
     def refusal(self, method: str, header: Header) -> Answer | None:
         """The answer that refuses a control request, or None when it may be served."""
-        where = (f"send it to http://127.0.0.1:{self.port}/_emulator/... from a program on this machine, or start the "
-                 "emulator with --control-host naming the Host your requests carry")
+        where = f"send it to http://127.0.0.1:{self.port}/_emulator/... from a program on this machine"
         host = (header("Host") or "").strip()
         found = _HOST.fullmatch(host)
         if not found or not self._names_us(found.group("host"), found.group("port"), 80):
             return _refused(403, f"control endpoints answer only requests whose Host names this machine and port "
                                  f"(127.0.0.1:{self.port}, localhost:{self.port} or [::1]:{self.port}), got "
-                                 f"{host!r}: {where}")
+                                 f"{host!r}: {where}, or start the emulator with --control-host naming the Host "
+                                 "your requests carry")
         origin = header("Origin")
         if origin is not None:
             page = _ORIGIN.fullmatch(origin.strip())

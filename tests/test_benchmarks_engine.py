@@ -19,13 +19,18 @@ HANG_GUARD = 600
 commands (about 40 s of CPU); alone that takes under 2 minutes, but at a load of 10 on 2 cores one took over 180 s."""
 
 
-def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:
+def require_cli(missing: str, yaml_host: bool = False) -> None:
+    """Skips without a usable Pulumi CLI (`missing` says which), except in CI, where that fails the test."""
     try:
-        engine_cli(yaml_host=True)
+        engine_cli(yaml_host=yaml_host)
     except SystemExit as err:
         if in_ci():
-            pytest.fail(f"no Pulumi CLI with the YAML host for the engine benchmark: {err}")
-        pytest.skip(f"no Pulumi CLI with the YAML host for the engine benchmark: {err}")
+            pytest.fail(f"{missing}: {err}")
+        pytest.skip(f"{missing}: {err}")
+
+
+def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:
+    require_cli("no Pulumi CLI with the YAML host for the engine benchmark", yaml_host=True)
     output = tmp_path / "engine-results.json"
     # One plugin latency, small, and no warm-up round: the shortest run that still goes through every path.
     result = subprocess.run(
@@ -55,12 +60,7 @@ def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:
 
 
 def test_the_python_families_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
-    try:
-        engine_cli()
-    except SystemExit as err:
-        if in_ci():
-            pytest.fail(f"no Pulumi CLI for the Python families benchmark: {err}")
-        pytest.skip(f"no Pulumi CLI for the Python families benchmark: {err}")
+    require_cli("no Pulumi CLI for the Python families benchmark")
     output = tmp_path / "python-families-results.json"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.python_families", "--sizes", "1", "--latencies", "0.01", "--repeats", "1",

@@ -3,16 +3,13 @@ come from a full run (see the module's docstring)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.benchmark_run import run_benchmark
 from tests.support.engine import engine_cli, in_ci
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.engine
 HANG_GUARD = 600
 """Seconds after which a benchmark run counts as hung. Not a time the run must beat: each runs about 20 `pulumi`
@@ -33,20 +30,15 @@ def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:
     require_cli("no Pulumi CLI with the YAML host for the engine benchmark", yaml_host=True)
     output = tmp_path / "engine-results.json"
     # One plugin latency, small, and no warm-up round: the shortest run that still goes through every path.
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.engine", "--sizes", "1", "--repeats", "1", "--no-warmup",
-         "--latency", "0.01", "--plugin-latencies", "0.01", "--json", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(output.read_text())
+    report, stdout = run_benchmark("benchmarks.engine", ["--sizes", "1", "--repeats", "1", "--no-warmup", "--latency",
+                                                         "0.01", "--plugin-latencies", "0.01"], output, HANG_GUARD)
     assert {"cpu", "cores", "python", "pulumi", "pulumi_cli", "pulumi_language_yaml"} <= set(report["machine"])
     names = [r["name"] for r in report["results"]]
     for verb in ("up", "refresh", "destroy"):
         assert any(name.startswith(f"dynamic: `pulumi {verb}`") for name in names), verb
     if report["plugin"] is None:  # the plugin part says why it did not run; in CI it must run
-        assert not in_ci(), result.stdout
-        assert "plugin part skipped:" in result.stdout
+        assert not in_ci(), stdout
+        assert "plugin part skipped:" in stdout
     else:
         for prefix in ("plugin (YAML): `pulumi up`", "dynamic (Python): `pulumi destroy`", "plugin vs dynamic:"):
             assert any(name.startswith(prefix) for name in names), prefix
@@ -54,21 +46,17 @@ def test_every_engine_measurement_runs_and_is_reported(tmp_path: Path) -> None:
     for measured in report["results"]:
         assert measured["n"] == 1
         assert (measured["ours"] and measured["baseline"]) or measured["notes"], measured["name"]
-    assert any(line.split()[:2] == ["measurement", "N"] for line in result.stdout.splitlines()), "the table's header"
-    assert "goals:" in result.stdout
-    assert f"written to {output}" in result.stdout
+    assert any(line.split()[:2] == ["measurement", "N"] for line in stdout.splitlines()), "the table's header"
+    assert "goals:" in stdout
+    assert f"written to {output}" in stdout
 
 
 def test_the_python_families_benchmark_runs_and_reports_every_figure(tmp_path: Path) -> None:
     require_cli("no Pulumi CLI for the Python families benchmark")
     output = tmp_path / "python-families-results.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.python_families", "--sizes", "1", "--latencies", "0.01", "--repeats", "1",
-         "--largest-repeats", "1", "--no-warmup", "--json", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(output.read_text())
+    report, stdout = run_benchmark("benchmarks.python_families", ["--sizes", "1", "--latencies", "0.01", "--repeats",
+                                                                "1", "--largest-repeats", "1", "--no-warmup"],
+                                   output, HANG_GUARD)
     names = [r["name"] for r in report["results"]]
     for verb in ("up", "refresh", "destroy"):
         for family in ("native (Python)", "dynamic (Python)", "native vs dynamic"):
@@ -79,4 +67,4 @@ def test_the_python_families_benchmark_runs_and_reports_every_figure(tmp_path: P
     assert all(kb > 10_000 for kb in extra["peak_memory_kb"].values()), "each provider process was sampled"
     assert set(extra["state"]) == stacks
     assert all(state["session_entry_bytes"] > 500 for state in extra["state"].values())
-    assert "goals:" in result.stdout
+    assert "goals:" in stdout

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
-import json
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.support.benchmark_run import run_benchmark
 from tests.support.siprec_fuzz import finding_cases
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_measurement_runs_and_is_reported(tmp_path: Path) -> None:
     output = tmp_path / "results.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "-n", "3", "--preview-n", "3", "--repeats", "1", "--latency", "0.001",
-         "--no-profile", "--json", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(output.read_text())
+    report, stdout = run_benchmark("benchmarks", ["-n", "3", "--preview-n", "3", "--repeats", "1", "--latency",
+                                                  "0.001", "--no-profile"], output, timeout=300)
     assert {"cpu", "cores", "python", "pulumi"} <= set(report["machine"])
     names = [r["name"] for r in report["results"]]
     for expected in ("create: through the provider server", "create: the provider's own code", "floor:",
@@ -31,18 +22,13 @@ def test_every_measurement_runs_and_is_reported(tmp_path: Path) -> None:
     for measured in report["results"]:
         assert measured["n"] >= 1
         assert measured["ours"] or measured["notes"], measured["name"]
-    assert "written to" in result.stdout
+    assert "written to" in stdout
 
 
 def test_the_http_client_benchmark_runs_and_compares_with_ours(tmp_path: Path) -> None:
     output = tmp_path / "http-clients-results.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.http_clients", "-n", "4", "--repeats", "1", "--latency", "0",
-         "--json", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(output.read_text())
+    report, _ = run_benchmark("benchmarks.http_clients", ["-n", "4", "--repeats", "1", "--latency", "0"], output,
+                              timeout=120)
     clients = {r["client"]: r for r in report["results"]}
     installed = {name for name, module in (("httpx AsyncClient", "httpx"), ("aiohttp ClientSession", "aiohttp"))
                  if importlib.util.find_spec(module) is not None}
@@ -54,10 +40,7 @@ def test_the_http_client_benchmark_runs_and_compares_with_ours(tmp_path: Path) -
 
 def test_the_emulator_memory_measurement_runs(tmp_path: Path) -> None:
     output = tmp_path / "emulator-memory.json"
-    result = subprocess.run([sys.executable, "-m", "benchmarks.emulator_memory", "-n", "5", "--json", str(output)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(output.read_text())
+    report, _ = run_benchmark("benchmarks.emulator_memory", ["-n", "5"], output, timeout=120)
     assert set(report["sessions"]) == {"typical", "60 KB undocumented fields", "60 KB documented Name",
                                        "60 KB of headers"}
     padded = report["sessions"]["60 KB undocumented fields"]
@@ -67,22 +50,16 @@ def test_the_emulator_memory_measurement_runs(tmp_path: Path) -> None:
 
 def test_the_siprec_fuzzer_runs_and_counts_its_cases(tmp_path: Path) -> None:
     output = tmp_path / "fuzz.json"
-    result = subprocess.run([sys.executable, "-m", "benchmarks.fuzz_siprec", "--cases", "3", "--json", str(output)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(output.read_text())
+    report, stdout = run_benchmark("benchmarks.fuzz_siprec", ["--cases", "3"], output, timeout=300)
     # The findings of issue 23 point 2 are played first, then the generated cases.
     assert report["counts"]["cases"] >= 3 + len(finding_cases())
     assert report["failure"] is None
-    assert "every invariant held" in result.stdout
+    assert "every invariant held" in stdout
 
 
 def test_the_srtp_cost_measurement_runs(tmp_path: Path) -> None:
     output = tmp_path / "srtp.json"
-    result = subprocess.run([sys.executable, "-m", "benchmarks.srtp_cost", "-n", "20", "--repeats", "1", "--json",
-                             str(output)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(output.read_text())
+    report, _ = run_benchmark("benchmarks.srtp_cost", ["-n", "20", "--repeats", "1"], output, timeout=120)
     assert set(report["results"]) == {"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32", "AEAD_AES_128_GCM",
                                       "AEAD_AES_256_GCM"}
     for sides in report["results"].values():
